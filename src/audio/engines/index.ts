@@ -1,0 +1,12 @@
+import { dspEngine } from "./dsp-engine.js";
+import type { SeparationEngine } from "./engine.js";
+
+const ENGINES: Record<string, SeparationEngine> = { [dspEngine.name]: dspEngine };
+
+export function getEngine(name: string): SeparationEngine {
+  const engine = ENGINES[name];
+  if (!engine) throw new Error(`unknown engine "${name}" (known: ${Object.keys(ENGINES).join(", ")})`);
+  return engine;
+}
+
+export type { SeparationEngine } from "./engine.js";

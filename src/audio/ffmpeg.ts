@@ -1,0 +1,76 @@
+import { PassThrough } from "node:stream";
+import ffmpeg from "fluent-ffmpeg";
+import { CHANNELS, SAMPLE_RATE } from "./pcm.js";
+
+/** All ffmpeg use goes through this module (fluent-ffmpeg over Debian's ffmpeg binary). */
+
+export interface AudioInfo {
+  title?: string;
+  artist?: string;
+  durationSeconds?: number;
+}
+
+export class NotAudioError extends Error {}
+
+export function probe(path: string): Promise<AudioInfo> {
+  return new Promise((resolve, reject) => {
+    ffmpeg.ffprobe(path, (error, data) => {
+      if (error) {
+        reject(new NotAudioError(`not an audio file ffmpeg can read (${firstLine(error)})`));
+        return;
+      }
+      if (!data.streams.some((s) => s.codec_type === "audio")) {
+        reject(new NotAudioError("the file has no audio stream"));
+        return;
+      }
+      const tags = { ...lowerKeys(data.format.tags), ...lowerKeys(data.streams[0]?.tags) };
+      const duration = Number(data.format.duration);
+      resolve({
+        title: stringTag(tags.title),
+        artist: stringTag(tags.artist ?? tags.album_artist),
+        durationSeconds: Number.isFinite(duration) ? duration : undefined,
+      });
+    });
+  });
+}
+
+/** Decodes any format ffmpeg reads into 16-bit interleaved stereo at SAMPLE_RATE. */
+export function decodeToPcm(path: string): Promise<Int16Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const out = new PassThrough();
+    out.on("data", (c: Buffer) => chunks.push(c));
+    ffmpeg(path)
+      .noVideo()
+      .audioChannels(CHANNELS)
+      .audioFrequency(SAMPLE_RATE)
+      .audioCodec("pcm_s16le")
+      .format("s16le")
+      .on("error", (error: Error) =>
+        reject(new NotAudioError(`ffmpeg could not decode the audio (${firstLine(error)})`)),
+      )
+      .on("end", () => {
+        const all = Buffer.concat(chunks);
+        const whole = all.length - (all.length % (2 * CHANNELS));
+        resolve(new Int16Array(Uint8Array.prototype.slice.call(all, 0, whole).buffer));
+      })
+      .pipe(out, { end: true });
+  });
+}
+
+export function encodeMp3(wavPath: string, mp3Path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ffmpeg(wavPath)
+      .audioCodec("libmp3lame")
+      .audioBitrate(192)
+      .format("mp3")
+      .on("error", (error: Error) => reject(new Error(`mp3 encoding failed: ${firstLine(error)}`)))
+      .on("end", () => resolve())
+      .save(mp3Path);
+  });
+}
+
+const firstLine = (error: Error) => String(error.message).split("\n")[0];
+const stringTag = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+const lowerKeys = (tags: Record<string, unknown> | undefined) =>
+  Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [k.toLowerCase(), v]));

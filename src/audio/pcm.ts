@@ -1,0 +1,28 @@
+/** Everything inside Encore is 16-bit interleaved stereo at one rate: decode converts, encode converts back. */
+export const SAMPLE_RATE = 44_100;
+export const CHANNELS = 2;
+export const BYTES_PER_SAMPLE = 2;
+
+export const STEM_NAMES = ["drums", "bass", "vocals", "other"] as const;
+export type StemName = (typeof STEM_NAMES)[number];
+
+/** Stems hold 32-bit samples so that drums + bass + vocals + other equals the mix exactly, without clipping. */
+export type Stems = Record<StemName, Int32Array>;
+
+export const framesOf = (interleaved: { length: number }) => interleaved.length / CHANNELS;
+
+/** A view on a Buffer's bytes as 16-bit samples, copied when the Buffer is not 2-byte aligned. */
+export function int16View(bytes: Buffer): Int16Array {
+  if (bytes.length % BYTES_PER_SAMPLE !== 0) throw new Error(`odd PCM byte count ${bytes.length}`);
+  if (bytes.byteOffset % 2 === 0) return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+  return new Int16Array(Uint8Array.from(bytes).buffer);
+}
+
+export function int32View(bytes: Buffer): Int32Array {
+  if (bytes.length % 4 !== 0) throw new Error(`PCM byte count ${bytes.length} is not a multiple of 4`);
+  if (bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  return new Int32Array(Uint8Array.from(bytes).buffer);
+}
+
+export const asBuffer = (view: Int16Array | Int32Array) =>
+  Buffer.from(view.buffer, view.byteOffset, view.byteLength);

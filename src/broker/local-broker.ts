@@ -1,0 +1,197 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "../log/logger.js";
+import { freePorts, portIsFree } from "./free-port.js";
+import { waitForStomp } from "./stomp-probe.js";
+
+const RABBITMQ_BIN = "/usr/lib/rabbitmq/bin";
+
+export interface LocalBrokerOptions {
+  log: Logger;
+  /** Data directory; a fresh temp dir (removed on stop) when omitted. */
+  dir?: string;
+  bootTimeoutMs?: number;
+}
+
+export interface BrokerEndpoint {
+  host: string;
+  stompPort: number;
+  amqpPort: number;
+  managementPort: number;
+  user: string;
+  password: string;
+}
+
+/**
+ * A private RabbitMQ node as a child process: its own ports, data dir and epmd, on 127.0.0.1 only. It runs in
+ * its own process group, watched by a reaper that takes it down if this process dies without stopping it.
+ */
+export class LocalBroker implements BrokerEndpoint {
+  readonly host = "127.0.0.1";
+  readonly user = "guest";
+  readonly password = "guest";
+  private child: ChildProcess | undefined;
+  private reaper: ChildProcess | undefined;
+  private exitReason: string | undefined;
+
+  private constructor(
+    private readonly options: LocalBrokerOptions,
+    readonly dir: string,
+    private readonly ownsDir: boolean,
+    readonly stompPort: number,
+    readonly amqpPort: number,
+    readonly managementPort: number,
+    private readonly distPort: number,
+    private readonly epmdPort: number,
+  ) {}
+
+  static async start(options: LocalBrokerOptions): Promise<LocalBroker> {
+    if (!existsSync(join(RABBITMQ_BIN, "rabbitmq-server"))) {
+      throw new Error(
+        `RabbitMQ is not installed (${RABBITMQ_BIN}/rabbitmq-server missing): apt-get install -y rabbitmq-server`,
+      );
+    }
+    const ownsDir = options.dir === undefined;
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), "encore-broker-"));
+    const [stomp, amqp, management, dist, epmd] = await freePorts(5);
+    const broker = new LocalBroker(options, dir, ownsDir, stomp, amqp, management, dist, epmd);
+    try {
+      await broker.boot();
+    } catch (error) {
+      await broker.stop();
+      throw error;
+    }
+    return broker;
+  }
+
+  get managementUrl(): string {
+    return `http://${this.host}:${this.managementPort}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Boots (or reboots, after kill9) the node on the same data dir and ports. */
+  async boot(): Promise<void> {
+    for (const port of [this.stompPort, this.amqpPort, this.managementPort]) {
+      if (!(await portIsFree(port))) throw new Error(`port ${port} is already taken on 127.0.0.1`);
+    }
+    this.writeConfig();
+    this.exitReason = undefined;
+    const consoleLog = openSync(join(this.dir, "log", "console.log"), "a");
+    const child = spawn(join(RABBITMQ_BIN, "rabbitmq-server"), [], {
+      env: this.env(),
+      detached: true,
+      stdio: ["ignore", consoleLog, consoleLog],
+    });
+    this.child = child;
+    child.once("exit", (code, signal) => {
+      this.exitReason = `rabbitmq-server exited before it was ready (code ${code}, signal ${signal}); see ${this.dir}/log`;
+    });
+    this.startReaper(child.pid as number);
+    const started = Date.now();
+    await waitForStomp(
+      this.host,
+      this.stompPort,
+      this.user,
+      this.password,
+      this.options.bootTimeoutMs ?? 90_000,
+      () => (this.child === child ? this.exitReason : "broker stopped"),
+    );
+    this.options.log.info(
+      `Broker: RabbitMQ ready on 127.0.0.1 (STOMP ${this.stompPort}, management ${this.managementPort}) in ${((Date.now() - started) / 1000).toFixed(1)}[s]`,
+    );
+  }
+
+  /** kill -9 of the whole node (a crash), keeping the data dir for a restart. */
+  async kill9(): Promise<void> {
+    await this.signalGroup("SIGKILL", 5000);
+  }
+
+  /** Stops the node, its epmd, the reaper, and removes the data dir it created. */
+  async stop(): Promise<void> {
+    await this.signalGroup("SIGTERM", 15_000);
+    await this.signalGroup("SIGKILL", 5000);
+    spawnSync("epmd", ["-kill"], {
+      env: { ...process.env, ERL_EPMD_PORT: String(this.epmdPort) },
+      stdio: "ignore",
+    });
+    this.stopReaper();
+    if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async signalGroup(signal: NodeJS.Signals, waitMs: number): Promise<void> {
+    const child = this.child;
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      return;
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, waitMs))]);
+  }
+
+  private stopReaper(): void {
+    if (this.reaper?.pid) {
+      try {
+        process.kill(this.reaper.pid, "SIGKILL");
+      } catch {}
+    }
+    this.reaper = undefined;
+  }
+
+  private startReaper(groupId: number): void {
+    this.stopReaper();
+    // A shell, not this process, so it survives our SIGKILL: when we are gone it stops the node and epmd.
+    const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done
+kill -TERM -${groupId} 2>/dev/null; sleep 3; kill -KILL -${groupId} 2>/dev/null
+ERL_EPMD_PORT=${this.epmdPort} epmd -kill >/dev/null 2>&1
+${this.ownsDir ? `rm -rf '${this.dir}'` : ""}`;
+    this.reaper = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
+    this.reaper.unref();
+  }
+
+  private writeConfig(): void {
+    for (const sub of ["mnesia", "log", "home"]) mkdirSync(join(this.dir, sub), { recursive: true });
+    writeFileSync(
+      join(this.dir, "rabbitmq.conf"),
+      [
+        `listeners.tcp.default = 127.0.0.1:${this.amqpPort}`,
+        `stomp.listeners.tcp.1 = 127.0.0.1:${this.stompPort}`,
+        `management.tcp.port = ${this.managementPort}`,
+        "management.tcp.ip = 127.0.0.1",
+        "loopback_users = none",
+        // Counters fast enough for the harness to read them at the end of a run.
+        "collect_statistics_interval = 500",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(this.dir, "enabled_plugins"), "[rabbitmq_stomp,rabbitmq_management].\n");
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      LANG: "C.UTF-8",
+      HOME: join(this.dir, "home"),
+      RABBITMQ_NODENAME: `encore-${this.stompPort}@localhost`,
+      RABBITMQ_NODE_IP_ADDRESS: "127.0.0.1",
+      RABBITMQ_NODE_PORT: String(this.amqpPort),
+      RABBITMQ_DIST_PORT: String(this.distPort),
+      RABBITMQ_MNESIA_BASE: join(this.dir, "mnesia"),
+      RABBITMQ_LOG_BASE: join(this.dir, "log"),
+      RABBITMQ_LOGS: "-",
+      RABBITMQ_CONFIG_FILE: join(this.dir, "rabbitmq.conf"),
+      RABBITMQ_ENABLED_PLUGINS_FILE: join(this.dir, "enabled_plugins"),
+      RABBITMQ_CONF_ENV_FILE: "/dev/null",
+      RABBITMQ_PID_FILE: join(this.dir, "rabbitmq.pid"),
+      ERL_EPMD_PORT: String(this.epmdPort),
+      ERL_EPMD_ADDRESS: "127.0.0.1",
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: "-kernel inet_dist_use_interface {127,0,0,1}",
+    };
+  }
+}

@@ -1,0 +1,241 @@
+import { decimal, heartbeat, integer, oneOf, type Parser, queueName, text } from "./setting-parsers.js";
+
+/**
+ * Every knob of Encore in one table: environment variable, command-line flag, default and meaning.
+ * The README's settings table is printed from this (`npm run settings`), so the two cannot drift.
+ */
+interface SettingSpec<T> {
+  env: string;
+  flag: string;
+  parse: Parser<T>;
+  default: string;
+  doc: string;
+}
+
+const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;
+
+export const SETTINGS = {
+  brokerHost: spec({
+    env: "BROKER_HOST",
+    flag: "broker-host",
+    parse: text,
+    default: "127.0.0.1",
+    doc: "RabbitMQ host",
+  }),
+  brokerStompPort: spec({
+    env: "BROKER_STOMP_PORT",
+    flag: "broker-stomp-port",
+    parse: integer(1, 65535),
+    default: "61613",
+    doc: "RabbitMQ STOMP port",
+  }),
+  brokerUser: spec({
+    env: "BROKER_USER",
+    flag: "broker-user",
+    parse: text,
+    default: "guest",
+    doc: "STOMP login",
+  }),
+  brokerPassword: spec({
+    env: "BROKER_PASSWORD",
+    flag: "broker-password",
+    parse: text,
+    default: "guest",
+    doc: "STOMP passcode",
+  }),
+  brokerVhost: spec({
+    env: "BROKER_VHOST",
+    flag: "broker-vhost",
+    parse: text,
+    default: "/",
+    doc: "STOMP virtual host",
+  }),
+  heartbeat: spec({
+    env: "HEARTBEAT",
+    flag: "heartbeat",
+    parse: heartbeat,
+    default: "15000,15000",
+    doc: "STOMP heart-beats (send,receive ms) negotiated in CONNECT; 0,0 turns them off",
+  }),
+  reconnectMinMs: spec({
+    env: "RECONNECT_MIN_MS",
+    flag: "reconnect-min-ms",
+    parse: integer(10, 600_000),
+    default: "200",
+    doc: "first reconnect delay; doubles up to RECONNECT_MAX_MS",
+  }),
+  reconnectMaxMs: spec({
+    env: "RECONNECT_MAX_MS",
+    flag: "reconnect-max-ms",
+    parse: integer(10, 600_000),
+    default: "5000",
+    doc: "longest reconnect delay",
+  }),
+  receiptTimeoutMs: spec({
+    env: "RECEIPT_TIMEOUT_MS",
+    flag: "receipt-timeout-ms",
+    parse: integer(100, 600_000),
+    default: "30000",
+    doc: "how long a publish or ACK waits for its RECEIPT before the connection is declared dead",
+  }),
+  queuePrefix: spec({
+    env: "QUEUE_PREFIX",
+    flag: "queue-prefix",
+    parse: queueName,
+    default: "encore",
+    doc: "prefix of the queues: <prefix>.jobs, <prefix>.results, <prefix>.dead-letter, topic <prefix>.control",
+  }),
+  serverHost: spec({
+    env: "SERVER_HOST",
+    flag: "host",
+    parse: text,
+    default: "127.0.0.1",
+    doc: "HTTP listen address",
+  }),
+  serverPort: spec({
+    env: "SERVER_PORT",
+    flag: "port",
+    parse: integer(0, 65535),
+    default: "8000",
+    doc: "HTTP port",
+  }),
+  dataDir: spec({
+    env: "DATA_DIR",
+    flag: "data-dir",
+    parse: text,
+    default: "data",
+    doc: "where the server keeps songs, jobs, results and outputs (survives restarts)",
+  }),
+  maxUploadMb: spec({
+    env: "MAX_UPLOAD_MB",
+    flag: "max-upload-mb",
+    parse: integer(1, 4096),
+    default: "200",
+    doc: "largest accepted upload",
+  }),
+  splitMode: spec({
+    env: "SPLIT_MODE",
+    flag: "split-mode",
+    parse: oneOf("per-worker", "seconds"),
+    default: "per-worker",
+    doc: "per-worker: SPLIT_CHUNKS chunks per song (the original's default); seconds: CHUNK_SECONDS each",
+  }),
+  splitChunks: spec({
+    env: "SPLIT_CHUNKS",
+    flag: "split-chunks",
+    parse: integer(1, 10_000),
+    default: "4",
+    doc: "chunks per song in per-worker mode (set it to the number of workers)",
+  }),
+  chunkSeconds: spec({
+    env: "CHUNK_SECONDS",
+    flag: "chunk-seconds",
+    parse: decimal(0.1, 3600),
+    default: "30",
+    doc: "chunk length in seconds mode",
+  }),
+  engine: spec({
+    env: "ENGINE",
+    flag: "engine",
+    parse: oneOf("dsp"),
+    default: "dsp",
+    doc: "separation engine",
+  }),
+  workersHealthy: spec({
+    env: "WORKERS_HEALTHY",
+    flag: "count",
+    parse: integer(0, 256),
+    default: "4",
+    doc: "worker processes that stay up (`npm run workers -- --count N`)",
+  }),
+  workersUnhealthy: spec({
+    env: "WORKERS_UNHEALTHY",
+    flag: "unhealthy",
+    parse: integer(0, 256),
+    default: "0",
+    doc: "extra worker processes killed (SIGKILL) WORKER_SIMULATE_CRASH_AFTER seconds after start",
+  }),
+  workerSimulateCrashAfter: spec({
+    env: "WORKER_SIMULATE_CRASH_AFTER",
+    flag: "crash-after",
+    parse: decimal(0, 86_400),
+    default: "20",
+    doc: "seconds until the unhealthy workers are killed",
+  }),
+  workerMinJobMs: spec({
+    env: "WORKER_MIN_JOB_MS",
+    flag: "min-job-ms",
+    parse: integer(0, 86_400_000),
+    default: "0",
+    doc: "synthetic minimum time per job, to emulate a slow model (logged as synthetic)",
+  }),
+  jobMaxDeliveries: spec({
+    env: "JOB_MAX_DELIVERIES",
+    flag: "job-max-deliveries",
+    parse: integer(1, 1000),
+    default: "5",
+    doc: "a job delivered more often than this is dead-lettered and its song marked failed",
+  }),
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type Settings = { [K in SettingName]: ReturnType<(typeof SETTINGS)[K]["parse"]> };
+
+export class SettingError extends Error {}
+
+/** Parses `--flag value` and `--flag=value` pairs; anything else is a usage error. */
+export function parseFlags(argv: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new SettingError(`unexpected argument "${arg}" (flags look like --name value)`);
+    const value = match[2] ?? argv[++i];
+    if (value === undefined) throw new SettingError(`flag --${match[1]} needs a value`);
+    flags.set(match[1], value);
+  }
+  return flags;
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function loadSettings(
+  argv: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<SettingName, string>> = {},
+): Settings {
+  const flags = parseFlags(argv);
+  const known = new Set(Object.values(SETTINGS).map((s) => s.flag));
+  for (const flag of flags.keys()) {
+    if (!known.has(flag)) throw new SettingError(`unknown flag --${flag}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(SETTINGS) as [SettingName, SettingSpec<unknown>][]) {
+    const fromFlag = flags.get(s.flag);
+    const fromEnv = env[s.env];
+    const raw =
+      fromFlag ?? overrides[name] ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : s.default);
+    const origin = fromFlag !== undefined ? `--${s.flag}` : s.env;
+    try {
+      out[name] = s.parse(raw);
+    } catch (error) {
+      throw new SettingError(`bad setting ${origin}="${raw}": ${(error as Error).message}`);
+    }
+  }
+  const settings = out as Settings;
+  if (settings.reconnectMinMs > settings.reconnectMaxMs) {
+    throw new SettingError(
+      `bad setting RECONNECT_MIN_MS="${settings.reconnectMinMs}": larger than RECONNECT_MAX_MS (${settings.reconnectMaxMs})`,
+    );
+  }
+  return settings;
+}
+
+/** The environment that hands these settings to a child process. */
+export function settingsEnv(settings: Settings): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, s] of Object.entries(SETTINGS) as [SettingName, SettingSpec<unknown>][]) {
+    const value = settings[name];
+    env[s.env] = Array.isArray(value) ? value.join(",") : String(value);
+  }
+  return env;
+}

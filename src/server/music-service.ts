@@ -1,0 +1,145 @@
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { SeparationEngine } from "../audio/engines/engine.js";
+import { decodeToPcm, NotAudioError, probe } from "../audio/ffmpeg.js";
+import { asBuffer, CHANNELS, int16View, SAMPLE_RATE, STEM_NAMES } from "../audio/pcm.js";
+import { chunkCount, chunkInput, planChunks } from "../audio/split.js";
+import type { Settings } from "../config/settings.js";
+import type { Logger } from "../log/logger.js";
+import { type Destinations, JOB_QUEUE_ARGS } from "../messages/destinations.js";
+import { encodeJob } from "../messages/job-message.js";
+import type { StompLink } from "../stomp/link.js";
+import { writeAtomic } from "./atomic-write.js";
+import { HttpError } from "./http-error.js";
+import type { JobRecord, MusicRecord, StateStore } from "./state-store.js";
+
+/** Upload → split → jobs: everything from the bytes a user sends to the job messages on the queue. */
+export class MusicService {
+  constructor(
+    private readonly store: StateStore,
+    private readonly link: StompLink,
+    private readonly queues: Destinations,
+    private readonly engine: SeparationEngine,
+    private readonly settings: Settings,
+    private readonly log: Logger,
+  ) {}
+
+  /** Decodes the upload once, keeps its PCM, and answers with the song's tracks (one per stem). */
+  async upload(bytes: Buffer, filename?: string): Promise<MusicRecord> {
+    if (bytes.length === 0)
+      throw new HttpError(400, "the upload is empty: send the audio file as the request body");
+    const state = this.store.state;
+    const musicId = state.next_music_id++;
+    const dir = this.store.musicDir(musicId);
+    const original = join(dir, "upload");
+    await writeAtomic(original, bytes);
+    try {
+      const info = await probe(original);
+      const samples = await decodeToPcm(original);
+      if (samples.length < CHANNELS) throw new NotAudioError("the file decodes to no audio samples");
+      await writeAtomic(join(dir, "source.pcm"), asBuffer(samples));
+      const music: MusicRecord = {
+        music_id: musicId,
+        name: info.title ?? filename?.replace(/\.[^.]+$/, "") ?? `Music ${musicId}`,
+        band: info.artist ?? "Unknown",
+        frames: samples.length / CHANNELS,
+        tracks: STEM_NAMES.map((name) => ({ track_id: state.next_track_id++, name })),
+        status: "uploaded",
+        selected: [],
+        job_ids: [],
+      };
+      state.music[musicId] = music;
+      await this.store.save();
+      this.log.info(
+        `MusicService: Music[${musicId}]: "${music.name}" by ${music.band} uploaded, ${(music.frames / SAMPLE_RATE).toFixed(2)}[s] of audio`,
+      );
+      return music;
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      if (error instanceof NotAudioError) throw new HttpError(400, error.message);
+      throw error;
+    } finally {
+      await rm(original, { force: true });
+    }
+  }
+
+  /** Splits the song into jobs and publishes them, each receipted; resolves once all are on the queue. */
+  async separate(music: MusicRecord): Promise<void> {
+    const state = this.store.state;
+    const count = chunkCount(
+      this.settings.splitMode,
+      music.frames,
+      SAMPLE_RATE,
+      this.settings.splitChunks,
+      this.settings.chunkSeconds,
+    );
+    const plans = planChunks(music.frames, count, this.engine.radius);
+    music.status = "separating";
+    music.job_ids = plans.map((plan) => {
+      const job: JobRecord = {
+        job_id: state.next_job_id++,
+        music_id: music.music_id,
+        chunk_index: plan.index,
+        chunk_count: plan.count,
+        start: plan.start,
+        end: plan.end,
+        context_start: plan.contextStart,
+        context_end: plan.contextEnd,
+        size: (plan.contextEnd - plan.contextStart) * CHANNELS * 2,
+        epoch: state.epoch,
+        attempt: 0,
+        published: false,
+        duplicates: 0,
+      };
+      state.jobs[job.job_id] = job;
+      return job.job_id;
+    });
+    // Jobs are on disk before they are on the queue, so a crash in between is repaired by publishUnsent().
+    await this.store.save();
+    this.log.info(`MusicService: Music[${music.music_id}]: Sending ${plans.length} jobs`);
+    await this.publishUnsent(music);
+  }
+
+  /** Publishes the song's jobs that have no receipt yet (all of them at first, the missing ones after a crash). */
+  async publishUnsent(music: MusicRecord): Promise<void> {
+    const unsent = this.store.jobsOf(music).filter((job) => !job.published);
+    if (unsent.length === 0) return;
+    const song = int16View(await readFile(join(this.store.musicDir(music.music_id), "source.pcm")));
+    await Promise.all(
+      unsent.map(async (job) => {
+        job.attempt++;
+        const { headers, body } = encodeJob({
+          jobId: job.job_id,
+          musicId: job.music_id,
+          chunkIndex: job.chunk_index,
+          chunkCount: job.chunk_count,
+          start: job.start,
+          end: job.end,
+          contextStart: job.context_start,
+          contextEnd: job.context_end,
+          epoch: job.epoch,
+          attempt: job.attempt,
+          engine: this.engine.name,
+          publishedAt: Date.now(),
+          samples: chunkInput(song, { contextStart: job.context_start, contextEnd: job.context_end }),
+        });
+        await this.link.publish(
+          this.queues.jobs,
+          { ...headers, ...JOB_QUEUE_ARGS, persistent: "true" },
+          body,
+        );
+        job.published = true;
+      }),
+    );
+    await this.store.save();
+  }
+
+  /** Tells workers that every job of an older epoch is cancelled (POST /reset). */
+  async announceReset(epoch: number): Promise<void> {
+    await this.link.publish(this.queues.control, { "cancel-before-epoch": String(epoch) }, "");
+  }
+
+  async removeFiles(musicId: number): Promise<void> {
+    await rm(this.store.musicDir(musicId), { recursive: true, force: true });
+  }
+}

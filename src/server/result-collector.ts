@@ -1,0 +1,126 @@
+import type { Logger } from "../log/logger.js";
+import { deadLetter } from "../messages/dead-letter.js";
+import type { Destinations } from "../messages/destinations.js";
+import { MalformedMessageError } from "../messages/header-reader.js";
+import { parseResult, type ResultMessage } from "../messages/result-message.js";
+import type { Delivery, StompLink } from "../stomp/link.js";
+import { writeAtomic } from "./atomic-write.js";
+import { resultFile } from "./mixdown.js";
+import type { SongPipeline } from "./song-pipeline.js";
+import type { StateStore } from "./state-store.js";
+
+export interface CollectorCounters {
+  accepted: number;
+  duplicates: number;
+  stale: number;
+  malformed: number;
+}
+
+/**
+ * Results → exactly once. Deliveries are handled one at a time; the first result of a job is written to disk
+ * and recorded before its ACK, every later one for the same job id is counted, logged and dropped.
+ */
+export class ResultCollector {
+  readonly counters: CollectorCounters = { accepted: 0, duplicates: 0, stale: 0, malformed: 0 };
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly pipeline: SongPipeline,
+    private readonly link: StompLink,
+    private readonly queues: Destinations,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.link.subscribe(
+      this.queues.results,
+      { ack: "client-individual", "prefetch-count": "4" },
+      (delivery) => {
+        this.queue = this.queue.then(() => this.handle(delivery));
+      },
+    );
+  }
+
+  /** Resolves when every result received so far has been handled. */
+  drained(): Promise<void> {
+    return this.queue;
+  }
+
+  private async handle(delivery: Delivery): Promise<void> {
+    try {
+      let result: ResultMessage;
+      try {
+        result = parseResult(delivery.headers, delivery.body);
+      } catch (error) {
+        if (!(error instanceof MalformedMessageError)) throw error;
+        this.counters.malformed++;
+        this.log.error(`Server: malformed result dead-lettered: ${error.message}`);
+        await deadLetter(
+          this.link,
+          this.queues.deadLetter,
+          delivery,
+          `malformed result: ${error.message}`,
+          "Server",
+        );
+        return;
+      }
+      await this.accept(result, delivery);
+    } catch (error) {
+      // Not acked: the broker redelivers it to this or the next connection; nothing is lost.
+      this.log.warn(`Server: result not settled (${(error as Error).message}); it will be redelivered`);
+    }
+  }
+
+  private async accept(result: ResultMessage, delivery: Delivery): Promise<void> {
+    const job = this.store.state.jobs[result.jobId];
+    const music = job && this.store.state.music[job.music_id];
+    if (!job || !music || job.music_id !== result.musicId) {
+      this.counters.stale++;
+      this.log.warn(
+        `Server: JobDoneMsg[${result.jobId}] from Worker[${result.workerId}] is for no current job (cancelled by a reset?) - dropped`,
+      );
+      await delivery.ack();
+      return;
+    }
+    if (result.kind === "failed") {
+      this.pipeline.fail(music, `Job[${job.job_id}]: ${result.reason}`);
+      await this.store.save();
+      await delivery.ack();
+      return;
+    }
+    if (job.accepted) {
+      job.duplicates++;
+      this.counters.duplicates++;
+      await this.store.save();
+      this.log.warn(
+        `Server: JobDoneMsg[${job.job_id}] - duplicate from Worker[${result.workerId}] dropped ` +
+          `(accepted from Worker[${job.accepted.worker_id}]; ${job.duplicates} dropped so far)`,
+      );
+      await delivery.ack();
+      return;
+    }
+    if (result.chunkIndex !== job.chunk_index || result.frames !== job.end - job.start) {
+      this.counters.malformed++;
+      const reason = `result for Job[${job.job_id}] has chunk ${result.chunkIndex} with ${result.frames} frames, expected chunk ${job.chunk_index} with ${job.end - job.start}`;
+      this.log.error(`Server: ${reason} - dead-lettered`);
+      await deadLetter(this.link, this.queues.deadLetter, delivery, reason, "Server");
+      return;
+    }
+    await writeAtomic(resultFile(this.store, music.music_id, job.job_id), delivery.body);
+    const time = (result.finishedAt - result.startedAt) / 1000;
+    job.accepted = {
+      worker_id: result.workerId,
+      time,
+      received_at: Date.now(),
+      redelivered: result.redelivered,
+      delivery_count: result.deliveryCount,
+    };
+    this.counters.accepted++;
+    await this.store.save();
+    await delivery.ack();
+    this.log.info(`Server: JobDoneMsg[${job.job_id}] - ACK - job time: ${time.toFixed(2)}[s]`);
+    this.pipeline.chunkAccepted(music);
+    await this.store.save();
+  }
+}

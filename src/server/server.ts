@@ -1,0 +1,75 @@
+import type { FastifyInstance } from "fastify";
+import { getEngine } from "../audio/engines/index.js";
+import type { Settings } from "../config/settings.js";
+import type { Logger } from "../log/logger.js";
+import { destinations } from "../messages/destinations.js";
+import { StompLink } from "../stomp/link.js";
+import { linkOptions } from "../stomp/link-options.js";
+import { buildHttpApp } from "./http-app.js";
+import { MusicService } from "./music-service.js";
+import { ResultCollector } from "./result-collector.js";
+import { SongPipeline } from "./song-pipeline.js";
+import { StateStore } from "./state-store.js";
+
+/** The server process: HTTP API, job publishing, result collection and merging, over one STOMP link. */
+export class EncoreServer {
+  private constructor(
+    readonly app: FastifyInstance,
+    readonly url: string,
+    readonly store: StateStore,
+    readonly pipeline: SongPipeline,
+    readonly collector: ResultCollector,
+    private readonly link: StompLink,
+  ) {}
+
+  static async start(settings: Settings, log: Logger): Promise<EncoreServer> {
+    const store = new StateStore(settings.dataDir);
+    const queues = destinations(settings.queuePrefix);
+    const link = new StompLink(linkOptions(settings, "Server", log));
+    const music = new MusicService(store, link, queues, getEngine(settings.engine), settings, log);
+    const pipeline = new SongPipeline(store, music, log);
+    const collector = new ResultCollector(store, pipeline, link, queues, log);
+
+    const reset = async (): Promise<number> => {
+      const state = store.state;
+      const inFlight = Object.values(state.jobs).filter((j) => !j.accepted).length;
+      const songs = Object.keys(state.music).map(Number);
+      state.epoch++;
+      state.music = {};
+      state.jobs = {};
+      await store.save();
+      await Promise.all(songs.map((id) => music.removeFiles(id)));
+      log.warn(
+        `Server: reset: ${songs.length} songs removed, ${inFlight} jobs in flight cancelled (not acknowledged as done)`,
+      );
+      // Workers drop the cancelled jobs; any result that still comes back is for no job and is dropped too.
+      music
+        .announceReset(state.epoch)
+        .catch((error: Error) => log.warn(`Server: reset not announced: ${error.message}`));
+      return inFlight;
+    };
+
+    const app = await buildHttpApp({
+      store,
+      music,
+      pipeline,
+      reset,
+      health: () => ({ ok: link.connected, broker: link.connected ? "connected" : "disconnected" }),
+      maxUploadBytes: settings.maxUploadMb * 1024 * 1024,
+    });
+    const session = await link.start();
+    log.info(`Server: connected to the broker (heart-beat ${session.negotiatedHeartbeat.join(",")})`);
+    collector.start();
+    pipeline.recover();
+    const address = await app.listen({ host: settings.serverHost, port: settings.serverPort });
+    const url = address.replace("[::1]", "localhost");
+    log.info(`Server: listening on ${url}`);
+    return new EncoreServer(app, url, store, pipeline, collector, link);
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.link.close();
+    await this.pipeline.idle();
+  }
+}

@@ -1,0 +1,129 @@
+import type { Logger } from "../log/logger.js";
+import { seconds } from "../log/logger.js";
+import { LinkClosedError } from "../stomp/link.js";
+import { HttpError } from "./http-error.js";
+import { chosenStems, mergeSong, writeFinal, writeTracks } from "./mixdown.js";
+import type { MusicService } from "./music-service.js";
+import type { MusicRecord, StateStore } from "./state-store.js";
+
+/**
+ * A song's life after upload: tracks chosen → jobs → (results collected elsewhere) → merge → final mix.
+ * Each transition is saved before the next begins, so recover() can pick up after a crash.
+ */
+export class SongPipeline {
+  private readonly running = new Map<number, Promise<void>>();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly music: MusicService,
+    private readonly log: Logger,
+  ) {}
+
+  find(musicId: number): MusicRecord {
+    const music = this.store.state.music[musicId];
+    if (!music) throw new HttpError(404, `music ${musicId} not found`);
+    return music;
+  }
+
+  /** POST /music/{id}: records the choice and starts the work; returns before it is done. */
+  async choose(musicId: number, trackIds: number[]): Promise<MusicRecord> {
+    const music = this.find(musicId);
+    const unknown = trackIds.filter((id) => !music.tracks.some((t) => t.track_id === id));
+    // 405 for an unknown track is the original's code; clients depend on it.
+    if (unknown.length > 0)
+      throw new HttpError(405, `track ${unknown.join(", ")} not found in music ${musicId}`);
+    music.selected = [...new Set(trackIds)];
+    if (music.status === "uploaded" || music.status === "failed") {
+      music.requested_at = Date.now();
+      music.done_at = undefined;
+      music.error = undefined;
+      this.background(music, () => this.music.separate(music));
+    } else if (music.status === "done") {
+      music.requested_at = Date.now();
+      this.background(music, () => this.finish(music));
+    }
+    await this.store.save();
+    return music;
+  }
+
+  /** Called when a chunk's result has been accepted; starts the merge exactly when the last one is in. */
+  chunkAccepted(music: MusicRecord): void {
+    const jobs = this.store.jobsOf(music);
+    const done = jobs.filter((j) => j.accepted).length;
+    this.log.info(`Server: Music[${music.music_id}] - Progress: ${this.progress(music)}%.`);
+    if (done === jobs.length && music.status === "separating") {
+      music.status = "merging";
+      this.background(music, () => this.finish(music));
+    }
+  }
+
+  fail(music: MusicRecord, reason: string): void {
+    if (music.status === "done" || music.status === "failed") return;
+    music.status = "failed";
+    music.error = reason;
+    this.log.error(`Server: Music[${music.music_id}] failed: ${reason}`);
+  }
+
+  progress(music: MusicRecord): number {
+    if (music.status === "done") return 100;
+    const jobs = this.store.jobsOf(music);
+    if (jobs.length === 0) return 0;
+    // 100 only once the final mix can be downloaded.
+    return Math.min(99, Math.floor((100 * jobs.filter((j) => j.accepted).length) / jobs.length));
+  }
+
+  /** After a restart: republish unreceipted jobs, redo interrupted merges and mixes. */
+  recover(): void {
+    for (const music of Object.values(this.store.state.music)) {
+      if (music.status === "separating") {
+        this.background(music, async () => {
+          await this.music.publishUnsent(music);
+          if (this.store.jobsOf(music).every((j) => j.accepted)) this.chunkAccepted(music);
+        });
+      } else if (music.status === "merging") {
+        this.background(music, () => this.finish(music));
+      }
+    }
+  }
+
+  /** Waits for the background work of every song (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async finish(music: MusicRecord): Promise<void> {
+    const id = music.music_id;
+    this.log.info("Server: Merging chunks...");
+    const mergeStarted = Date.now();
+    const stems = await mergeSong(this.store, music);
+    await writeTracks(this.store, music, stems);
+    this.log.info(`Server: Music[${id}] - merge time: ${seconds(Date.now() - mergeStarted)}`);
+    const selection = [...music.selected];
+    await writeFinal(this.store, music, stems, chosenStems(music));
+    if (this.store.state.music[id] !== music) return;
+    music.mixed = selection;
+    music.status = "done";
+    music.done_at = Date.now();
+    await this.store.save();
+    this.log.info(
+      `Server: Music[${id}] - total time: ${seconds(music.done_at - (music.requested_at ?? music.done_at))}`,
+    );
+  }
+
+  private background(music: MusicRecord, work: () => Promise<void>): void {
+    const id = music.music_id;
+    const previous = this.running.get(id) ?? Promise.resolve();
+    const next = previous
+      .then(work)
+      .catch(async (error: Error) => {
+        // A reset removed the song, or the server is stopping: recover() resumes it after a restart.
+        if (this.store.state.music[id] !== music || error instanceof LinkClosedError) return;
+        this.fail(music, error.message);
+        await this.store.save();
+      })
+      .finally(() => {
+        if (this.running.get(id) === next) this.running.delete(id);
+      });
+    this.running.set(id, next);
+  }
+}

@@ -1,0 +1,167 @@
+import type { Logger } from "../log/logger.js";
+import { ConnectionLostError, type ConnectOptions, type Headers, StompSession } from "./session.js";
+
+export interface LinkOptions extends ConnectOptions {
+  /** Who this link belongs to, for log lines: "Server", "Worker[5d52b7f]". */
+  name: string;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  log: Logger;
+}
+
+/** A message as delivered on one connection; ack and nack go back on that same connection or fail. */
+export interface Delivery {
+  headers: Headers;
+  body: Buffer;
+  redelivered: boolean;
+  connectionId: string;
+  ack(): Promise<void>;
+  nack(headers?: Headers): Promise<void>;
+}
+
+interface Subscription {
+  destination: string;
+  headers: Headers;
+  handler: (delivery: Delivery) => void;
+}
+
+export class LinkClosedError extends Error {}
+
+/**
+ * A STOMP connection that comes back: it reconnects with exponential backoff and re-subscribes with fresh
+ * subscription ids. Publishes wait for a live connection and for their RECEIPT, and are retried on the next
+ * connection when one is lost before its receipt (duplicates are de-duplicated by job id downstream).
+ */
+export class StompLink {
+  private session: StompSession | undefined;
+  private closed = false;
+  private waiters: ((session: StompSession) => void)[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private readonly connectListeners: ((session: StompSession) => void)[] = [];
+  private readonly lossListeners: ((error: Error) => void)[] = [];
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: LinkOptions) {}
+
+  /** Starts connecting; resolves on the first successful connection. */
+  start(): Promise<StompSession> {
+    this.loop ??= this.run();
+    return this.current();
+  }
+
+  get connected(): boolean {
+    return this.session?.isAlive === true;
+  }
+
+  onConnect(listener: (session: StompSession) => void): void {
+    this.connectListeners.push(listener);
+  }
+
+  onLoss(listener: (error: Error) => void): void {
+    this.lossListeners.push(listener);
+  }
+
+  subscribe(destination: string, headers: Headers, handler: (delivery: Delivery) => void): void {
+    const subscription = { destination, headers, handler };
+    this.subscriptions.push(subscription);
+    if (this.session?.isAlive) this.attach(this.session, subscription);
+  }
+
+  async publish(destination: string, headers: Headers, body: Buffer | string): Promise<void> {
+    const bytes = typeof body === "string" ? Buffer.from(body) : body;
+    for (;;) {
+      const session = await this.current();
+      try {
+        await session.send(destination, headers, bytes);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConnectionLostError) || this.closed) throw error;
+      }
+    }
+  }
+
+  /** Stops reconnecting and closes the connection; pending publishes fail with LinkClosedError. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    await this.session?.close();
+    for (const waiter of this.waiters.splice(0)) waiter(undefined as unknown as StompSession);
+    await this.loop;
+  }
+
+  /** Kills the current connection abruptly (no DISCONNECT); the link reconnects as after a network fault. */
+  dropConnection(reason: string): void {
+    this.session?.destroy(reason);
+  }
+
+  private current(): Promise<StompSession> {
+    if (this.closed) return Promise.reject(new LinkClosedError(`${this.options.name}: link closed`));
+    if (this.session?.isAlive) return Promise.resolve(this.session);
+    return new Promise((resolve, reject) =>
+      this.waiters.push((session) =>
+        session ? resolve(session) : reject(new LinkClosedError("link closed")),
+      ),
+    );
+  }
+
+  private async run(): Promise<void> {
+    let delay = this.options.reconnectMinMs;
+    let failures = 0;
+    while (!this.closed) {
+      let session: StompSession;
+      try {
+        session = await StompSession.connect(this.options);
+      } catch (error) {
+        failures++;
+        if (failures === 1 || failures % 10 === 0) {
+          this.options.log.warn(
+            `${this.options.name}: ${(error as Error).message}; retrying (attempt ${failures})`,
+          );
+        }
+        await this.sleep(delay + Math.floor(Math.random() * delay * 0.2));
+        delay = Math.min(delay * 2, this.options.reconnectMaxMs);
+        continue;
+      }
+      if (this.closed) {
+        await session.close();
+        break;
+      }
+      delay = this.options.reconnectMinMs;
+      failures = 0;
+      this.session = session;
+      const lost = new Promise<Error>((resolve) => session.onDeath(resolve));
+      for (const subscription of this.subscriptions) this.attach(session, subscription);
+      for (const waiter of this.waiters.splice(0)) waiter(session);
+      for (const listener of this.connectListeners) listener(session);
+      const error = await lost;
+      if (this.closed) break;
+      this.options.log.warn(`${this.options.name}: connection lost (${error.message}); reconnecting`);
+      for (const listener of this.lossListeners) listener(error);
+      await this.sleep(delay);
+    }
+  }
+
+  private attach(session: StompSession, subscription: Subscription): void {
+    session.subscribe(subscription.destination, subscription.headers, (headers, body) =>
+      subscription.handler({
+        headers,
+        body,
+        redelivered: headers.redelivered === "true",
+        connectionId: session.id,
+        ack: () => session.ack(headers),
+        nack: (extra) => session.nack(headers, extra),
+      }),
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

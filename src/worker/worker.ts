@@ -1,0 +1,180 @@
+import { randomBytes } from "node:crypto";
+import { getEngine } from "../audio/engines/index.js";
+import { separateChunk } from "../audio/separate-chunk.js";
+import type { Settings } from "../config/settings.js";
+import type { Logger } from "../log/logger.js";
+import { deadLetter } from "../messages/dead-letter.js";
+import { destinations, JOB_QUEUE_ARGS } from "../messages/destinations.js";
+import { HeaderReader, MalformedMessageError } from "../messages/header-reader.js";
+import { type JobMessage, parseJob } from "../messages/job-message.js";
+import { encodeResult, type ResultMessage } from "../messages/result-message.js";
+import { type Delivery, StompLink } from "../stomp/link.js";
+import { linkOptions } from "../stomp/link-options.js";
+import { ConnectionLostError } from "../stomp/session.js";
+
+/**
+ * A worker takes one job at a time (prefetch 1, client-individual ack): separate, publish the result and wait
+ * for its receipt, and only then ACK on the connection that delivered the job. A failure NACKs and the worker
+ * keeps serving; a job it cannot use goes to the dead-letter queue.
+ */
+export class Worker {
+  readonly id = randomBytes(4).toString("hex").slice(0, 7);
+  readonly name = `Worker[${this.id}]`;
+  private readonly link: StompLink;
+  private readonly queues;
+  private cancelledBefore = 0;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly log: Logger,
+  ) {
+    this.queues = destinations(settings.queuePrefix);
+    this.link = new StompLink(linkOptions(settings, this.name, log));
+  }
+
+  async start(): Promise<void> {
+    const session = await this.link.start();
+    this.link.subscribe(this.queues.control, {}, (d) => this.onControl(d));
+    this.link.subscribe(
+      this.queues.jobs,
+      { ack: "client-individual", "prefetch-count": "1", ...JOB_QUEUE_ARGS },
+      (d) => {
+        this.busy = this.busy.then(() => this.onJob(d));
+      },
+    );
+    this.log.info(
+      `${this.name} connected (heart-beat ${session.negotiatedHeartbeat.join(",")}), waiting for jobs` +
+        (this.settings.workerMinJobMs > 0
+          ? ` [synthetic model time ${this.settings.workerMinJobMs} ms per job]`
+          : ""),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.link.close();
+  }
+
+  private onControl(delivery: Delivery): void {
+    const epoch = Number(delivery.headers["cancel-before-epoch"]);
+    if (Number.isSafeInteger(epoch) && epoch > this.cancelledBefore) {
+      this.cancelledBefore = epoch;
+      this.log.warn(`${this.name}: reset: jobs of epochs before ${epoch} are cancelled`);
+    }
+  }
+
+  private async onJob(delivery: Delivery): Promise<void> {
+    const deliveryCount = Number(delivery.headers["x-delivery-count"] ?? 0) || 0;
+    let job: JobMessage;
+    try {
+      job = parseJob(delivery.headers, delivery.body);
+    } catch (error) {
+      await this.reject(delivery, `malformed job: ${(error as Error).message}`, deliveryCount);
+      return;
+    }
+    if (deliveryCount >= this.settings.jobMaxDeliveries) {
+      await this.reject(delivery, `Job[${job.jobId}] delivered ${deliveryCount + 1} times`, deliveryCount);
+      return;
+    }
+    if (job.epoch < this.cancelledBefore) {
+      this.log.warn(`${this.name}: Job[${job.jobId}] was cancelled by a reset - discarded, not processed`);
+      await this.settle(job.jobId, () => delivery.ack());
+      return;
+    }
+    try {
+      await this.process(delivery, job, deliveryCount);
+    } catch (error) {
+      if (error instanceof ConnectionLostError) {
+        this.log.warn(
+          `${this.name}: Job[${job.jobId}] - connection lost (${error.message}); the broker redelivers it`,
+        );
+        return;
+      }
+      this.log.error(`${this.name}: Job[${job.jobId}] failed: ${(error as Error).message} - NACK`);
+      await this.settle(job.jobId, () => delivery.nack());
+    }
+  }
+
+  private async process(delivery: Delivery, job: JobMessage, deliveryCount: number): Promise<void> {
+    const startedAt = Date.now();
+    this.log.info(
+      `${this.name} started Job[${job.jobId}].` +
+        (delivery.redelivered ? ` (redelivered, delivery ${deliveryCount + 1})` : ""),
+    );
+    const engine = getEngine(job.engine);
+    const stems = separateChunk(engine, job.samples, job);
+    const computeMs = Date.now() - startedAt;
+    const syntheticMs = Math.max(0, this.settings.workerMinJobMs - computeMs);
+    if (syntheticMs > 0) await new Promise((r) => setTimeout(r, syntheticMs));
+    if (job.epoch < this.cancelledBefore) {
+      this.log.warn(`${this.name}: Job[${job.jobId}] was cancelled by a reset while running - discarded`);
+      await delivery.ack();
+      return;
+    }
+    const result: ResultMessage = {
+      kind: "done",
+      jobId: job.jobId,
+      musicId: job.musicId,
+      chunkIndex: job.chunkIndex,
+      workerId: this.id,
+      redelivered: delivery.redelivered,
+      deliveryCount,
+      frames: job.end - job.start,
+      startedAt,
+      finishedAt: Date.now(),
+      syntheticMs,
+      stems,
+    };
+    const { headers, body } = encodeResult(result);
+    await this.link.publish(this.queues.results, { ...headers, persistent: "true" }, body);
+    await delivery.ack();
+    this.log.info(
+      `${this.name}: Job[${job.jobId}] - JobDoneMsg - ACK - job time: ${((Date.now() - startedAt) / 1000).toFixed(2)}[s]` +
+        (syntheticMs > 0 ? ` (${(syntheticMs / 1000).toFixed(2)}[s] synthetic)` : ""),
+    );
+  }
+
+  /** Dead-letters a job it cannot do and tells the server, so the song fails visibly instead of waiting forever. */
+  private async reject(delivery: Delivery, reason: string, deliveryCount: number): Promise<void> {
+    this.log.error(`${this.name}: ${reason} - sent to the dead-letter queue`);
+    const ids = new HeaderReader(delivery.headers);
+    const jobId = safely(() => ids.int("job-id", 1));
+    const musicId = safely(() => ids.int("music-id", 1));
+    await this.settle(jobId, async () => {
+      // The server hears of it first: a crash after the ACK must not leave the song waiting forever.
+      if (jobId !== undefined && musicId !== undefined) {
+        const failed = encodeResult({
+          kind: "failed",
+          jobId,
+          musicId,
+          workerId: this.id,
+          redelivered: delivery.redelivered,
+          deliveryCount,
+          reason,
+        });
+        await this.link.publish(this.queues.results, { ...failed.headers, persistent: "true" }, failed.body);
+      }
+      await deadLetter(this.link, this.queues.deadLetter, delivery, reason, this.name);
+    });
+  }
+
+  private async settle(jobId: number | undefined, action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      const what = jobId === undefined ? "message" : `Job[${jobId}]`;
+      this.log.warn(
+        `${this.name}: ${what} not settled (${(error as Error).message}); the broker will redeliver it`,
+      );
+    }
+  }
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof MalformedMessageError) return undefined;
+    throw error;
+  }
+}
