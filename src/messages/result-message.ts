@@ -38,8 +38,8 @@ export function encodeResult(result: ResultMessage): { headers: Headers; body: B
     "job-id": String(result.jobId),
     "music-id": String(result.musicId),
     "worker-id": result.workerId,
-    redelivered: String(result.redelivered),
-    "delivery-count": String(result.deliveryCount),
+    "job-redelivered": String(result.redelivered),
+    "job-delivery-count": String(result.deliveryCount),
   };
   if (result.kind === "failed") return { headers: { ...base, reason: result.reason }, body: Buffer.alloc(0) };
   return {
@@ -64,8 +64,8 @@ export function parseResult(headers: Headers, body: Buffer): ResultMessage {
     jobId: h.int("job-id", 1),
     musicId: h.int("music-id", 1),
     workerId: h.text("worker-id"),
-    redelivered: h.flag("redelivered"),
-    deliveryCount: h.int("delivery-count"),
+    redelivered: h.flag("job-redelivered"),
+    deliveryCount: h.int("job-delivery-count"),
   };
   if (type === "job-failed") return { kind: "failed", ...base, reason: h.text("reason") };
   if (type !== "job-done")

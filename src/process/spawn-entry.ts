@@ -1,7 +1,12 @@
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { execa, type ResultPromise } from "execa";
 
-const TSX = import.meta.resolve("tsx");
+// Resolved by path rather than import.meta.resolve, which the test runner's module loader lacks.
+const TSX = pathToFileURL(
+  join(dirname(createRequire(import.meta.url).resolve("tsx/package.json")), "dist/loader.mjs"),
+).href;
 
 /** Path of a CLI entry in src/cli, run by a child Node with the tsx loader (no build step). */
 export const cliEntry = (name: string) => fileURLToPath(new URL(`../cli/${name}.ts`, import.meta.url));

@@ -92,11 +92,11 @@ export class ResultCollector {
     if (job.accepted) {
       job.duplicates++;
       this.counters.duplicates++;
-      await this.store.save();
       this.log.warn(
         `Server: JobDoneMsg[${job.job_id}] - duplicate from Worker[${result.workerId}] dropped ` +
           `(accepted from Worker[${job.accepted.worker_id}]; ${job.duplicates} dropped so far)`,
       );
+      await this.store.save();
       await delivery.ack();
       return;
     }

@@ -39,6 +39,8 @@ export class SongPipeline {
       music.error = undefined;
       this.background(music, () => this.music.separate(music));
     } else if (music.status === "done") {
+      // Stems are all in: only the mix is redone, and the song reads as not done until it is.
+      music.status = "merging";
       music.requested_at = Date.now();
       this.background(music, () => this.finish(music));
     }
