@@ -23,6 +23,8 @@ const idParams = {
   required: ["id"],
 } as const;
 
+const UPLOAD_TYPES = "send the audio as application/octet-stream, audio/*, or multipart field 'body'";
+
 const WEB_PAGE = new URL("../web/index.html", import.meta.url);
 
 /** The original's HTTP API (SEED.md), validated at the edge; handlers only translate to the services. */
@@ -185,8 +187,9 @@ async function uploadedBytes(request: FastifyRequest): Promise<{ bytes: Buffer; 
     }
     throw new HttpError(400, "multipart upload has no file field named 'body'");
   }
-  if (!Buffer.isBuffer(request.body)) {
+  if (request.body === undefined || request.body === null) {
     throw new HttpError(400, "the upload is empty: send the audio file as the request body");
   }
+  if (!Buffer.isBuffer(request.body)) throw new HttpError(415, UPLOAD_TYPES);
   return { bytes: request.body };
 }

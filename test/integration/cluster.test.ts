@@ -213,6 +213,42 @@ describe("faults", () => {
     expect(maxDifference(final, await reference(["drums", "bass", "other"]))).toBeLessThanOrEqual(1);
   });
 
+  it("a frozen worker (SIGSTOP) is dropped by missed heart-beats; its chunk is redelivered and its late result dropped", async () => {
+    const [frozen] = await cluster.startWorkers(1, { WORKER_MIN_JOB_MS: "3000" });
+    const music = await cluster.upload(song);
+    await cluster.choose(
+      music.music_id,
+      [1, 2, 4].map((k) => music.tracks[k - 1].track_id),
+    );
+    const started = Number(
+      await waitFor("the frozen worker to start a job", () =>
+        frozen.lines.map((l) => /started Job\[(\d+)\]/.exec(l)?.[1]).find(Boolean),
+      ),
+    );
+    frozen.child.kill("SIGSTOP");
+    const frozenAt = Date.now();
+    const store = cluster.server.store;
+    await waitFor(
+      "another worker to finish the frozen chunk",
+      () => store.state.jobs[started]?.accepted,
+      30_000,
+    );
+    const detectedMs = Date.now() - frozenAt;
+    frozen.child.kill("SIGCONT");
+    const done = await cluster.waitDone(music.music_id);
+    expect(store.state.jobs[started].accepted?.redelivered).toBe(true);
+    // Heart-beats of 2 s: RabbitMQ drops the silent connection after about 2.3 × 2 s, plus the other worker's job.
+    expect(detectedMs).toBeLessThan(20_000);
+    await waitFor(
+      "the zombie's late result to be dropped",
+      () => store.state.jobs[started].duplicates === 1,
+      30_000,
+    );
+    const final = await cluster.download(done.final);
+    expect(maxDifference(final, await reference(["drums", "bass", "other"]))).toBeLessThanOrEqual(1);
+    frozen.child.kill("SIGTERM");
+  });
+
   it("a server restart mid-song loses nothing: the song completes from the saved state", async () => {
     const music = await cluster.upload(song);
     await cluster.choose(

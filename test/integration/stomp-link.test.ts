@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalBroker } from "../../src/broker/local-broker.js";
+import type { Logger } from "../../src/log/logger.js";
+import { type Delivery, StompLink } from "../../src/stomp/link.js";
+import { ConnectionLostError, StompSession } from "../../src/stomp/session.js";
+import { waitFor } from "../support/wait-for.js";
+
+const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+let broker: LocalBroker;
+
+const connectOptions = (heartbeat: [number, number]) => ({
+  host: broker.host,
+  port: broker.stompPort,
+  login: "guest",
+  passcode: "guest",
+  vhost: "/",
+  heartbeat,
+  receiptTimeoutMs: 5000,
+});
+
+beforeAll(async () => {
+  broker = await LocalBroker.start({ log: quiet });
+});
+afterAll(() => broker?.stop());
+
+describe("the STOMP transport on a real RabbitMQ", () => {
+  it("negotiates the heart-beats it asks for in CONNECT", async () => {
+    const session = await StompSession.connect(connectOptions([2000, 2000]));
+    expect(session.negotiatedHeartbeat).toEqual([2000, 2000]);
+    await session.close();
+  });
+
+  it("survives a text/plain ERROR frame from the broker (stompit 1.0.0 crashed the process here)", async () => {
+    const session = await StompSession.connect(connectOptions([0, 0]));
+    const lost = new Promise<Error>((resolve) => session.onDeath(resolve));
+    // RabbitMQ answers an unknown destination type with an ERROR frame whose body is text/plain.
+    session.subscribe("/nonsense/destination", {}, () => {});
+    const error = await lost;
+    expect(error).toBeInstanceOf(ConnectionLostError);
+    expect(error.message).toMatch(/destination/i);
+    expect(session.isAlive).toBe(false);
+  }, 10_000);
+
+  it("never acks on a new connection: a stale delivery's ACK fails and the message is redelivered", async () => {
+    const link = new StompLink({
+      ...connectOptions([0, 0]),
+      name: "Test",
+      reconnectMinMs: 50,
+      reconnectMaxMs: 200,
+      log: quiet,
+    });
+    await link.start();
+    const deliveries: Delivery[] = [];
+    link.subscribe("/queue/stale-ack", { ack: "client-individual", "prefetch-count": "1" }, (d) =>
+      deliveries.push(d),
+    );
+    await link.publish("/queue/stale-ack", { persistent: "true" }, Buffer.from([0, 1, 0, 2, 0]));
+    await waitFor("first delivery", () => deliveries.length === 1);
+    const first = deliveries[0];
+    expect(first.body).toEqual(Buffer.from([0, 1, 0, 2, 0]));
+
+    link.dropConnection("test cut");
+    await waitFor("redelivery on the new connection", () => deliveries.length === 2, 10_000);
+    const second = deliveries[1];
+    await expect(first.ack()).rejects.toBeInstanceOf(ConnectionLostError);
+    expect(second.redelivered).toBe(true);
+    expect(second.connectionId).not.toBe(first.connectionId);
+    expect(second.headers.subscription).not.toBe(first.headers.subscription);
+    await second.ack();
+    await link.close();
+  });
+
+  it("retries a publish whose connection died before its receipt, and then fails fast once closed", async () => {
+    const link = new StompLink({
+      ...connectOptions([0, 0]),
+      name: "Test",
+      reconnectMinMs: 50,
+      reconnectMaxMs: 200,
+      log: quiet,
+    });
+    await link.start();
+    const pending = link.publish("/queue/retry", { persistent: "true" }, "hello");
+    link.dropConnection("test cut");
+    await pending;
+    const got: string[] = [];
+    link.subscribe("/queue/retry", { ack: "auto" }, (d) => got.push(d.body.toString()));
+    await waitFor("the message", () => got.length >= 1);
+    expect(got[0]).toBe("hello");
+    await link.close();
+    await expect(link.publish("/queue/retry", {}, "late")).rejects.toThrow(/closed/);
+  });
+});
