@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
     // Two cores and real brokers: files run one at a time so timings and ports do not fight.
     fileParallelism: false,
     testTimeout: 120_000,

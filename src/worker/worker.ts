@@ -86,7 +86,7 @@ export class Worker {
     } catch (error) {
       if (error instanceof ConnectionLostError) {
         this.log.warn(
-          `${this.name}: Job[${job.jobId}] - connection lost (${error.message}); the broker redelivers it`,
+          `${this.name}: Job[${job.jobId}] - connection lost before its ACK (${error.message}); never acked on another connection, so the broker redelivers it`,
         );
         return;
       }

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { maxDifference } from "../../src/audio/compare-wav.js";
+import { makeSong } from "../../src/audio/demo-song.js";
 import { decodeToPcm } from "../../src/audio/ffmpeg.js";
 import { decodeStems } from "../../src/audio/stem-codec.js";
 import { decodeWav } from "../../src/audio/wav.js";
@@ -12,9 +14,7 @@ import { spawnEntry } from "../../src/process/spawn-entry.js";
 import { resultFile } from "../../src/server/mixdown.js";
 import { StompLink } from "../../src/stomp/link.js";
 import { linkOptions } from "../../src/stomp/link-options.js";
-import { maxDifference } from "../support/audio-compare.js";
-import { makeSong } from "../support/fixture-song.js";
-import { TestCluster } from "../support/test-cluster.js";
+import { type SongState, TestCluster, type Upload } from "../support/test-cluster.js";
 import { waitFor } from "../support/wait-for.js";
 
 let broker: LocalBroker;
@@ -61,10 +61,8 @@ describe("a song through the cluster", () => {
   it("uploads, separates on workers and equals the single-process reference", async () => {
     const music = await cluster.upload(song);
     expect(music).toMatchObject({ name: "Fixture Song", band: "The Testers" });
-    expect(music.tracks.map((t: { name: string }) => t.name)).toEqual(["drums", "bass", "vocals", "other"]);
-    const karaoke = music.tracks
-      .filter((t: { name: string }) => t.name !== "vocals")
-      .map((t: { track_id: number }) => t.track_id);
+    expect(music.tracks.map((t) => t.name)).toEqual(["drums", "bass", "vocals", "other"]);
+    const karaoke = music.tracks.filter((t) => t.name !== "vocals").map((t) => t.track_id);
     await cluster.choose(music.music_id, karaoke);
     const done = await cluster.waitDone(music.music_id);
     expect(done.final).toBe(`/music/${music.music_id}/final.wav`);
@@ -77,10 +75,10 @@ describe("a song through the cluster", () => {
     expect(mp3.subarray(0, 3).toString("latin1") === "ID3" || mp3[0] === 0xff).toBe(true);
 
     // Every chunk was accepted exactly once, each by some worker.
-    const jobs = (await cluster.api("/job")).body as number[];
+    const jobs = (await cluster.api<number[]>("/job")).body;
     expect(jobs).toHaveLength(5);
     for (const id of jobs) {
-      const { body } = await cluster.api(`/job/${id}`);
+      const { body } = await cluster.api<{ time: number; size: number }>(`/job/${id}`);
       expect(body).toMatchObject({ job_id: id, music_id: music.music_id, duplicates_dropped: 0 });
       expect(body.time).toBeGreaterThan(0);
       expect(body.size).toBeGreaterThan(0);
@@ -89,16 +87,16 @@ describe("a song through the cluster", () => {
   });
 
   it("choosing every track gives the decoded input back exactly; a new choice remixes", async () => {
-    const [music] = (await cluster.api("/music")).body;
+    const [music] = (await cluster.api<Upload[]>("/music")).body;
     await cluster.choose(
       music.music_id,
-      music.tracks.map((t: { track_id: number }) => t.track_id),
+      music.tracks.map((t) => t.track_id),
     );
     const done = await waitFor("remix", async () => {
-      const { body } = await cluster.api(`/music/${music.music_id}`);
-      return body.status === "done" && body.selected.length === 4 ? body : undefined;
+      const { body } = await cluster.api<SongState>(`/music/${music.music_id}`);
+      return body.status === "done" && body.selected.length === 4 && body.final ? body.final : undefined;
     });
-    const final = decodeWav(await cluster.download(done.final)).samples;
+    const final = decodeWav(await cluster.download(done)).samples;
     const input = await decodeToPcm(song);
     expect(
       Buffer.from(final.buffer, final.byteOffset, final.byteLength).equals(Buffer.from(input.buffer)),
@@ -106,7 +104,7 @@ describe("a song through the cluster", () => {
   });
 
   it("drops a duplicate result and keeps the output", async () => {
-    const [music] = (await cluster.api("/music")).body;
+    const [music] = (await cluster.api<Upload[]>("/music")).body;
     const store = cluster.server.store;
     const job = store.jobsOf(store.state.music[music.music_id])[2];
     const before = await cluster.download(`/music/${music.music_id}/final.wav`);
@@ -251,15 +249,10 @@ describe("faults", () => {
 
   it("a server restart mid-song loses nothing: the song completes from the saved state", async () => {
     const music = await cluster.upload(song);
-    await cluster.choose(
-      music.music_id,
-      music.tracks.map((t: { track_id: number }) => t.track_id).slice(0, 3),
-    );
+    await cluster.choose(music.music_id, music.tracks.map((t) => t.track_id).slice(0, 3));
     await cluster.stopServer();
     await cluster.startServer();
-    expect((await cluster.api("/music")).body.map((m: { music_id: number }) => m.music_id)).toContain(
-      music.music_id,
-    );
+    expect((await cluster.api<Upload[]>("/music")).body.map((m) => m.music_id)).toContain(music.music_id);
     const done = await cluster.waitDone(music.music_id);
     const final = await cluster.download(done.final);
     expect(maxDifference(final, await reference(["drums", "bass", "vocals"]))).toBeLessThanOrEqual(1);

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeSong } from "../../src/audio/demo-song.js";
 import { LocalBroker } from "../../src/broker/local-broker.js";
-import { makeSong } from "../support/fixture-song.js";
 import { TestCluster } from "../support/test-cluster.js";
 
 let broker: LocalBroker;

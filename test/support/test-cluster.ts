@@ -9,6 +9,30 @@ import { type Child, spawnEntry, stopChild } from "../../src/process/spawn-entry
 import { EncoreServer } from "../../src/server/server.js";
 import { waitFor } from "./wait-for.js";
 
+export interface Track {
+  track_id: number;
+  name: string;
+}
+export interface Upload {
+  music_id: number;
+  name: string;
+  band: string;
+  tracks: Track[];
+}
+export interface SongState {
+  progress: number;
+  status: string;
+  final: string | null;
+  final_mp3: string | null;
+  selected: number[];
+  error?: string;
+}
+/** What an error answer carries; callers name the shape they expect otherwise. */
+export interface ApiError {
+  error?: string;
+  [key: string]: unknown;
+}
+
 export interface WorkerProcess {
   child: Child;
   lines: string[];
@@ -103,18 +127,18 @@ export class TestCluster {
     return started;
   }
 
-  async api(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  async api<T = ApiError>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.url}${path}`, init);
     const text = await res.text();
     let body: unknown = text;
     try {
       body = JSON.parse(text);
     } catch {}
-    return { status: res.status, body };
+    return { status: res.status, body: body as T };
   }
 
-  async upload(file: string): Promise<any> {
-    const res = await this.api("/music", {
+  async upload(file: string): Promise<Upload> {
+    const res = await this.api<Upload>("/music", {
       method: "POST",
       headers: { "content-type": "application/octet-stream" },
       body: readFileSync(file),
@@ -132,13 +156,18 @@ export class TestCluster {
     if (res.status !== 200) throw new Error(`choose failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
-  async waitDone(musicId: number, timeoutMs = 90_000): Promise<any> {
+  async waitDone(
+    musicId: number,
+    timeoutMs = 90_000,
+  ): Promise<SongState & { final: string; final_mp3: string }> {
     return waitFor(
       `music ${musicId} to finish`,
       async () => {
-        const { body } = await this.api(`/music/${musicId}`);
+        const { body } = await this.api<SongState>(`/music/${musicId}`);
         if (body.status === "failed") throw new Error(`music ${musicId} failed: ${body.error}`);
-        return body.progress === 100 ? body : undefined;
+        return body.progress === 100 && body.final && body.final_mp3
+          ? { ...body, final: body.final, final_mp3: body.final_mp3 }
+          : undefined;
       },
       timeoutMs,
     );

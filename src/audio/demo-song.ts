@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 
 /**
- * A stereo test song made by ffmpeg at test time: a centred voice-like tone with vibrato, centred bass,
+ * A stereo song made by ffmpeg (for the demo and the tests): a centred voice-like tone with vibrato, centred bass,
  * instruments panned left and right, and percussive noise bursts every half second.
  */
 export function makeSong(

@@ -1,6 +1,6 @@
-import { decodeWav } from "../../src/audio/wav.js";
+import { decodeWav } from "./wav.js";
 
-/** Largest per-sample difference between two 16-bit WAVs; throws when their lengths differ. */
+/** Largest per-sample difference between two 16-bit WAVs; throws when their lengths differ (never equal then). */
 export function maxDifference(a: Buffer, b: Buffer): number {
   const x = decodeWav(a).samples;
   const y = decodeWav(b).samples;

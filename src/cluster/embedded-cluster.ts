@@ -1,0 +1,73 @@
+import { LocalBroker } from "../broker/local-broker.js";
+import { loadSettings, type Settings, settingsEnv } from "../config/settings.js";
+import type { Logger } from "../log/logger.js";
+import { forwardLines } from "../process/forward-output.js";
+import { spawnEntry, stopChild } from "../process/spawn-entry.js";
+import { WorkerFleet } from "../worker/fleet.js";
+
+/** The whole cluster on one machine: a private RabbitMQ, the server process and the worker processes. */
+export class EmbeddedCluster {
+  private constructor(
+    readonly settings: Settings,
+    readonly url: string,
+    readonly broker: LocalBroker,
+    private readonly stopParts: () => Promise<void>,
+  ) {}
+
+  static async start(
+    argv: readonly string[],
+    log: Logger,
+    write: (line: string) => void,
+  ): Promise<EmbeddedCluster> {
+    const first = loadSettings(argv);
+    const broker = await LocalBroker.start({ log });
+    try {
+      const settings = loadSettings(argv, process.env, {
+        brokerHost: broker.host,
+        brokerStompPort: String(broker.stompPort),
+        // The original splits into one chunk per worker unless told otherwise.
+        splitChunks: process.env.SPLIT_CHUNKS ?? String(first.workersHealthy + first.workersUnhealthy || 1),
+      });
+      const server = spawnEntry("server", [], { ...process.env, ...settingsEnv(settings) } as Record<
+        string,
+        string
+      >);
+      forwardLines(server.stdout, write);
+      forwardLines(server.stderr, write);
+      const fleet = new WorkerFleet(settings, log, write);
+      fleet.start();
+      const stopParts = async () => {
+        await fleet.stop();
+        await stopChild(server);
+        await broker.stop();
+      };
+      const url = `http://${settings.serverHost}:${settings.serverPort}`;
+      try {
+        await waitForHealth(url, () => server.exitCode !== null);
+      } catch (error) {
+        await stopParts();
+        throw error;
+      }
+      return new EmbeddedCluster(settings, url, broker, stopParts);
+    } catch (error) {
+      await broker.stop();
+      throw error;
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.stopParts();
+  }
+}
+
+async function waitForHealth(url: string, exited: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error("the server exited during start-up (see its lines above)");
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server did not answer on ${url} within 60 s`);
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { STEM_NAMES } from "../../src/audio/pcm.js";
+import { MalformedMessageError } from "../../src/messages/header-reader.js";
+import { encodeJob, parseJob } from "../../src/messages/job-message.js";
+import { encodeResult, parseResult } from "../../src/messages/result-message.js";
+
+const job = {
+  jobId: 3,
+  musicId: 1,
+  chunkIndex: 1,
+  chunkCount: 4,
+  start: 100,
+  end: 200,
+  contextStart: 50,
+  contextEnd: 260,
+  epoch: 1,
+  attempt: 1,
+  engine: "dsp",
+  publishedAt: 1_700_000_000_000,
+  samples: Int16Array.from({ length: 420 }, (_, i) => ((i * 37) % 65536) - 32768),
+};
+
+/** STOMP delivers header values as strings. */
+const asStrings = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
+
+describe("job messages", () => {
+  it("round-trip losslessly", () => {
+    const { headers, body } = encodeJob(job);
+    expect(parseJob(asStrings(headers), Buffer.from(body))).toEqual(job);
+  });
+
+  it.each([
+    [{ "job-id": "abc" }, /header "job-id" is "abc"/],
+    [{ "job-id": "" }, /missing header "job-id"/],
+    [{ "chunk-index": "4" }, /chunk-index 4 >= chunk-count 4/],
+    [{ start: "300" }, /sample ranges out of order/],
+    [{ "encore-type": "result" }, /expected job/],
+  ])("reject %j", (patch, message) => {
+    const { headers, body } = encodeJob(job);
+    expect(() => parseJob({ ...asStrings(headers), ...patch }, body)).toThrow(message);
+  });
+
+  it("reject a body of the wrong length", () => {
+    const { headers, body } = encodeJob(job);
+    expect(() => parseJob(asStrings(headers), body.subarray(2))).toThrow(MalformedMessageError);
+  });
+});
+
+describe("result messages", () => {
+  const stems = Object.fromEntries(
+    STEM_NAMES.map((n, k) => [n, Int32Array.from({ length: 20 }, (_, i) => i * (k + 1) - 70000)]),
+  ) as never;
+  const done = {
+    kind: "done" as const,
+    jobId: 3,
+    musicId: 1,
+    chunkIndex: 1,
+    workerId: "5d52b7f",
+    redelivered: true,
+    deliveryCount: 2,
+    frames: 10,
+    startedAt: 1,
+    finishedAt: 2,
+    syntheticMs: 0,
+    stems,
+  };
+
+  it("round-trip losslessly, including a failure report", () => {
+    const { headers, body } = encodeResult(done);
+    expect(parseResult(asStrings(headers), body)).toEqual(done);
+    const failed = {
+      kind: "failed" as const,
+      jobId: 3,
+      musicId: 1,
+      workerId: "w",
+      redelivered: false,
+      deliveryCount: 0,
+      reason: "bad",
+    };
+    const f = encodeResult(failed);
+    expect(parseResult(asStrings(f.headers), f.body)).toEqual(failed);
+  });
+
+  it.each([
+    [{ frames: "11" }, /expected 352/],
+    [{ stems: "vocals,drums,bass,other" }, /stems are/],
+    [{ "job-redelivered": "maybe" }, /expected true or false/],
+    [{ "encore-type": "nope" }, /expected job-done or job-failed/],
+  ])("reject %j", (patch, message) => {
+    const { headers, body } = encodeResult(done);
+    expect(() => parseResult({ ...asStrings(headers), ...patch }, body)).toThrow(message);
+  });
+});
