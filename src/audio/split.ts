@@ -28,14 +28,18 @@ export function planChunks(frames: number, count: number, context: number): Chun
   });
 }
 
-export function chunkCount(
-  mode: "per-worker" | "seconds",
-  frames: number,
-  rate: number,
-  perWorker: number,
-  chunkSeconds: number,
-): number {
-  return mode === "per-worker" ? perWorker : Math.ceil(frames / Math.max(1, Math.round(chunkSeconds * rate)));
+export interface SplitPolicy {
+  mode: "per-worker" | "seconds";
+  perWorker: number;
+  chunkSeconds: number;
+  maxChunkSeconds: number;
+}
+
+/** How many chunks a song of `frames` gets: by mode, but never chunks longer than maxChunkSeconds. */
+export function chunkCount(frames: number, rate: number, policy: SplitPolicy): number {
+  const seconds = policy.mode === "per-worker" ? Number.POSITIVE_INFINITY : policy.chunkSeconds;
+  const longest = Math.max(1, Math.round(Math.min(seconds, policy.maxChunkSeconds) * rate));
+  return Math.max(policy.mode === "per-worker" ? policy.perWorker : 1, Math.ceil(frames / longest));
 }
 
 /** The samples a chunk's job carries: its own part plus context (a view, not a copy). */

@@ -134,6 +134,13 @@ export const SETTINGS = {
     default: "30",
     doc: "chunk length in seconds mode",
   }),
+  maxChunkSeconds: spec({
+    env: "MAX_CHUNK_SECONDS",
+    flag: "max-chunk-seconds",
+    parse: decimal(1, 3600),
+    default: "60",
+    doc: "longest chunk in any mode: longer songs get more chunks, so a result (4 stems, 32-bit) stays far below RabbitMQ's 128 MiB message limit",
+  }),
   engine: spec({
     env: "ENGINE",
     flag: "engine",

@@ -66,13 +66,12 @@ export class MusicService {
   /** Splits the song into jobs and publishes them, each receipted; resolves once all are on the queue. */
   async separate(music: MusicRecord): Promise<void> {
     const state = this.store.state;
-    const count = chunkCount(
-      this.settings.splitMode,
-      music.frames,
-      SAMPLE_RATE,
-      this.settings.splitChunks,
-      this.settings.chunkSeconds,
-    );
+    const count = chunkCount(music.frames, SAMPLE_RATE, {
+      mode: this.settings.splitMode,
+      perWorker: this.settings.splitChunks,
+      chunkSeconds: this.settings.chunkSeconds,
+      maxChunkSeconds: this.settings.maxChunkSeconds,
+    });
     const plans = planChunks(music.frames, count, this.engine.radius);
     music.status = "separating";
     music.job_ids = plans.map((plan) => {

@@ -3,7 +3,7 @@ import { dspEngine } from "../../src/audio/engines/dsp-engine.js";
 import { mergeChunks, mixStems } from "../../src/audio/merge.js";
 import { CHANNELS, STEM_NAMES } from "../../src/audio/pcm.js";
 import { separateChunk, separateWhole } from "../../src/audio/separate-chunk.js";
-import { chunkInput, planChunks } from "../../src/audio/split.js";
+import { chunkCount, chunkInput, planChunks } from "../../src/audio/split.js";
 import { decodeStems, encodeStems } from "../../src/audio/stem-codec.js";
 import { syntheticMix } from "../support/synthetic-mix.js";
 
@@ -30,6 +30,18 @@ describe("planChunks", () => {
 
   it("refuses an empty song", () => {
     expect(() => planChunks(0, 4, 10)).toThrow(/cannot split 0 frames/);
+  });
+});
+
+describe("chunkCount", () => {
+  const policy = { mode: "per-worker" as const, perWorker: 4, chunkSeconds: 30, maxChunkSeconds: 60 };
+  it.each([
+    ["per-worker, short song", 44_100 * 10, policy, 4],
+    ["per-worker, long song capped at 60 s chunks", 44_100 * 300, policy, 5],
+    ["seconds mode", 44_100 * 61, { ...policy, mode: "seconds" as const }, 3],
+    ["seconds mode, capped", 44_100 * 120, { ...policy, mode: "seconds" as const, chunkSeconds: 100 }, 2],
+  ])("%s", (_name, frames, p, expected) => {
+    expect(chunkCount(frames, 44_100, p)).toBe(expected);
   });
 });
 

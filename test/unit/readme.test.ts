@@ -1,0 +1,19 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { SETTINGS } from "../../src/config/settings.js";
+
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+
+describe("README", () => {
+  it("documents every setting with its flag and default", () => {
+    for (const s of Object.values(SETTINGS)) {
+      expect(readme).toContain(`| \`${s.env}\` | \`--${s.flag}\` | \`${s.default}\` |`);
+    }
+  });
+
+  it("gives the test command that .ci/run runs", () => {
+    const ci = readFileSync(new URL("../../.ci/run", import.meta.url), "utf8");
+    expect(readme).toContain("bash scripts/setup.sh && npm test");
+    expect(ci).toContain("bash scripts/setup.sh && npm test");
+  });
+});
