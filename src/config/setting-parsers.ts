@@ -25,6 +25,9 @@ export const text: Parser<string> = (raw) => {
   return raw;
 };
 
+/** A value that may be left empty to turn a feature off. */
+export const optionalText: Parser<string> = (raw) => raw.trim();
+
 export const oneOf =
   <T extends string>(...choices: readonly T[]): Parser<T> =>
   (raw) => {

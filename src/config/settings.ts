@@ -1,4 +1,13 @@
-import { decimal, heartbeat, integer, oneOf, type Parser, queueName, text } from "./setting-parsers.js";
+import {
+  decimal,
+  heartbeat,
+  integer,
+  oneOf,
+  optionalText,
+  type Parser,
+  queueName,
+  text,
+} from "./setting-parsers.js";
 
 /**
  * Every knob of Encore in one table: environment variable, command-line flag, default and meaning.
@@ -182,6 +191,13 @@ export const SETTINGS = {
     parse: integer(1, 1000),
     default: "5",
     doc: "a job delivered more often than this is dead-lettered and its song marked failed",
+  }),
+  eventsFile: spec({
+    env: "EVENTS_FILE",
+    flag: "events-file",
+    parse: optionalText,
+    default: "",
+    doc: "append structured events (JSONL) here; empty: none (the harness sets one per process)",
   }),
 } as const;
 

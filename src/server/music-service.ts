@@ -5,6 +5,7 @@ import { decodeToPcm, NotAudioError, probe } from "../audio/ffmpeg.js";
 import { asBuffer, CHANNELS, int16View, SAMPLE_RATE, STEM_NAMES } from "../audio/pcm.js";
 import { chunkCount, chunkInput, planChunks } from "../audio/split.js";
 import type { Settings } from "../config/settings.js";
+import type { EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { type Destinations, JOB_QUEUE_ARGS } from "../messages/destinations.js";
 import { encodeJob } from "../messages/job-message.js";
@@ -22,6 +23,7 @@ export class MusicService {
     private readonly engine: SeparationEngine,
     private readonly settings: Settings,
     private readonly log: Logger,
+    private readonly events: EventLog,
   ) {}
 
   /** Decodes the upload once, keeps its PCM, and answers with the song's tracks (one per stem). */
@@ -128,6 +130,14 @@ export class MusicService {
           body,
         );
         job.published = true;
+        this.events.record("job-published", {
+          job: job.job_id,
+          music: job.music_id,
+          chunk: job.chunk_index,
+          chunks: job.chunk_count,
+          attempt: job.attempt,
+          bytes: body.length,
+        });
       }),
     );
     await this.store.save();

@@ -1,3 +1,4 @@
+import type { EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
 import type { Destinations } from "../messages/destinations.js";
@@ -30,6 +31,7 @@ export class ResultCollector {
     private readonly link: StompLink,
     private readonly queues: Destinations,
     private readonly log: Logger,
+    private readonly events: EventLog,
   ) {}
 
   start(): void {
@@ -75,8 +77,10 @@ export class ResultCollector {
   private async accept(result: ResultMessage, delivery: Delivery): Promise<void> {
     const job = this.store.state.jobs[result.jobId];
     const music = job && this.store.state.music[job.music_id];
+    const ids = { job: result.jobId, music: result.musicId, worker: result.workerId };
     if (!job || !music || job.music_id !== result.musicId) {
       this.counters.stale++;
+      this.events.record("stale-dropped", ids);
       this.log.warn(
         `Server: JobDoneMsg[${result.jobId}] from Worker[${result.workerId}] is for no current job (cancelled by a reset?) - dropped`,
       );
@@ -92,6 +96,11 @@ export class ResultCollector {
     if (job.accepted) {
       job.duplicates++;
       this.counters.duplicates++;
+      this.events.record("duplicate-dropped", {
+        ...ids,
+        chunk: job.chunk_index,
+        acceptedFrom: job.accepted.worker_id,
+      });
       this.log.warn(
         `Server: JobDoneMsg[${job.job_id}] - duplicate from Worker[${result.workerId}] dropped ` +
           `(accepted from Worker[${job.accepted.worker_id}]; ${job.duplicates} dropped so far)`,
@@ -118,6 +127,13 @@ export class ResultCollector {
     };
     this.counters.accepted++;
     await this.store.save();
+    this.events.record("result-accepted", {
+      ...ids,
+      chunk: job.chunk_index,
+      redelivered: result.redelivered,
+      deliveryCount: result.deliveryCount,
+      jobMs: result.finishedAt - result.startedAt,
+    });
     await delivery.ack();
     this.log.info(`Server: JobDoneMsg[${job.job_id}] - ACK - job time: ${time.toFixed(2)}[s]`);
     this.pipeline.chunkAccepted(music);

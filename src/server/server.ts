@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { getEngine } from "../audio/engines/index.js";
 import type { Settings } from "../config/settings.js";
+import { createEventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { destinations } from "../messages/destinations.js";
 import { StompLink } from "../stomp/link.js";
@@ -26,9 +27,12 @@ export class EncoreServer {
     const store = new StateStore(settings.dataDir);
     const queues = destinations(settings.queuePrefix);
     const link = new StompLink(linkOptions(settings, "Server", log));
-    const music = new MusicService(store, link, queues, getEngine(settings.engine), settings, log);
-    const pipeline = new SongPipeline(store, music, log);
-    const collector = new ResultCollector(store, pipeline, link, queues, log);
+    const events = createEventLog(settings.eventsFile, "server");
+    link.onConnect((session) => events.record("connected", { connection: session.id }));
+    link.onLoss((error) => events.record("connection-lost", { reason: error.message }));
+    const music = new MusicService(store, link, queues, getEngine(settings.engine), settings, log, events);
+    const pipeline = new SongPipeline(store, music, log, events);
+    const collector = new ResultCollector(store, pipeline, link, queues, log, events);
 
     const reset = async (): Promise<number> => {
       const state = store.state;

@@ -1,3 +1,4 @@
+import type { EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { seconds } from "../log/logger.js";
 import { LinkClosedError } from "../stomp/link.js";
@@ -17,6 +18,7 @@ export class SongPipeline {
     private readonly store: StateStore,
     private readonly music: MusicService,
     private readonly log: Logger,
+    private readonly events: EventLog,
   ) {}
 
   find(musicId: number): MusicRecord {
@@ -63,6 +65,7 @@ export class SongPipeline {
     if (music.status === "done" || music.status === "failed") return;
     music.status = "failed";
     music.error = reason;
+    this.events.record("song-failed", { music: music.music_id, reason });
     this.log.error(`Server: Music[${music.music_id}] failed: ${reason}`);
   }
 
@@ -96,10 +99,12 @@ export class SongPipeline {
   private async finish(music: MusicRecord): Promise<void> {
     const id = music.music_id;
     this.log.info("Server: Merging chunks...");
+    this.events.record("merge-started", { music: id });
     const mergeStarted = Date.now();
     const stems = await mergeSong(this.store, music);
     await writeTracks(this.store, music, stems);
     this.log.info(`Server: Music[${id}] - merge time: ${seconds(Date.now() - mergeStarted)}`);
+    this.events.record("merge-finished", { music: id, ms: Date.now() - mergeStarted });
     const selection = [...music.selected];
     await writeFinal(this.store, music, stems, chosenStems(music));
     if (this.store.state.music[id] !== music) return;

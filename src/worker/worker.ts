@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { getEngine } from "../audio/engines/index.js";
 import { separateChunk } from "../audio/separate-chunk.js";
 import type { Settings } from "../config/settings.js";
+import { createEventLog, type EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
 import { destinations, JOB_QUEUE_ARGS } from "../messages/destinations.js";
@@ -24,6 +25,7 @@ export class Worker {
   private readonly queues;
   private cancelledBefore = 0;
   private busy: Promise<void> = Promise.resolve();
+  private readonly events: EventLog;
 
   constructor(
     private readonly settings: Settings,
@@ -31,6 +33,9 @@ export class Worker {
   ) {
     this.queues = destinations(settings.queuePrefix);
     this.link = new StompLink(linkOptions(settings, this.name, log));
+    this.events = createEventLog(settings.eventsFile, "worker", { worker: this.id });
+    this.link.onConnect((session) => this.events.record("connected", { connection: session.id }));
+    this.link.onLoss((error) => this.events.record("connection-lost", { reason: error.message }));
   }
 
   async start(): Promise<void> {
@@ -65,6 +70,14 @@ export class Worker {
 
   private async onJob(delivery: Delivery): Promise<void> {
     const deliveryCount = Number(delivery.headers["x-delivery-count"] ?? 0) || 0;
+    this.events.record("job-delivered", {
+      job: Number(delivery.headers["job-id"]) || undefined,
+      music: Number(delivery.headers["music-id"]) || undefined,
+      chunk: Number(delivery.headers["chunk-index"]),
+      connection: delivery.connectionId,
+      redelivered: delivery.redelivered,
+      deliveryCount,
+    });
     let job: JobMessage;
     try {
       job = parseJob(delivery.headers, delivery.body);
@@ -78,6 +91,7 @@ export class Worker {
     }
     if (job.epoch < this.cancelledBefore) {
       this.log.warn(`${this.name}: Job[${job.jobId}] was cancelled by a reset - discarded, not processed`);
+      this.events.record("job-cancelled", { job: job.jobId });
       await this.settle(job.jobId, () => delivery.ack());
       return;
     }
@@ -91,6 +105,11 @@ export class Worker {
         return;
       }
       this.log.error(`${this.name}: Job[${job.jobId}] failed: ${(error as Error).message} - NACK`);
+      this.events.record("nack", {
+        job: job.jobId,
+        connection: delivery.connectionId,
+        reason: (error as Error).message,
+      });
       await this.settle(job.jobId, () => delivery.nack());
     }
   }
@@ -101,13 +120,17 @@ export class Worker {
       `${this.name} started Job[${job.jobId}].` +
         (delivery.redelivered ? ` (redelivered, delivery ${deliveryCount + 1})` : ""),
     );
+    const ids = { job: job.jobId, music: job.musicId, chunk: job.chunkIndex };
+    this.events.record("work-started", ids);
     const engine = getEngine(job.engine);
     const stems = separateChunk(engine, job.samples, job);
     const computeMs = Date.now() - startedAt;
     const syntheticMs = Math.max(0, this.settings.workerMinJobMs - computeMs);
     if (syntheticMs > 0) await new Promise((r) => setTimeout(r, syntheticMs));
+    this.events.record("work-finished", { ...ids, computeMs, syntheticMs });
     if (job.epoch < this.cancelledBefore) {
       this.log.warn(`${this.name}: Job[${job.jobId}] was cancelled by a reset while running - discarded`);
+      this.events.record("job-cancelled", ids);
       await delivery.ack();
       return;
     }
@@ -127,7 +150,19 @@ export class Worker {
     };
     const { headers, body } = encodeResult(result);
     await this.link.publish(this.queues.results, { ...headers, persistent: "true" }, body);
-    await delivery.ack();
+    this.events.record("result-published", ids);
+    this.events.record("ack-sent", { ...ids, connection: delivery.connectionId });
+    try {
+      await delivery.ack();
+    } catch (error) {
+      this.events.record("ack-failed", {
+        ...ids,
+        connection: delivery.connectionId,
+        reason: (error as Error).message,
+      });
+      throw error;
+    }
+    this.events.record("ack-receipted", { ...ids, connection: delivery.connectionId });
     this.log.info(
       `${this.name}: Job[${job.jobId}] - JobDoneMsg - ACK - job time: ${((Date.now() - startedAt) / 1000).toFixed(2)}[s]` +
         (syntheticMs > 0 ? ` (${(syntheticMs / 1000).toFixed(2)}[s] synthetic)` : ""),
@@ -137,6 +172,7 @@ export class Worker {
   /** Dead-letters a job it cannot do and tells the server, so the song fails visibly instead of waiting forever. */
   private async reject(delivery: Delivery, reason: string, deliveryCount: number): Promise<void> {
     this.log.error(`${this.name}: ${reason} - sent to the dead-letter queue`);
+    this.events.record("dead-lettered", { job: Number(delivery.headers["job-id"]) || undefined, reason });
     const ids = new HeaderReader(delivery.headers);
     const jobId = safely(() => ids.int("job-id", 1));
     const musicId = safely(() => ids.int("music-id", 1));
