@@ -1,0 +1,22 @@
+import type { Logger } from "../../src/log/logger.js";
+
+/** A running RabbitMQ with STOMP and the management API, however it was provided. */
+export interface BrokerHandle {
+  /** Which provider ran it: printed at start and written to the report. */
+  readonly kind: "container" | "local" | "external";
+  /** One line for people, e.g. "container encore/rabbitmq-offline:3.10 (a1b2c3d4)". */
+  readonly description: string;
+  readonly host: string;
+  readonly stompPort: number;
+  /** e.g. http://127.0.0.1:15672 */
+  readonly managementUrl: string;
+  readonly user: string;
+  readonly password: string;
+  /** Stops and removes whatever the provider started (nothing for external). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface BrokerProvider {
+  readonly kind: BrokerHandle["kind"];
+  start(log: Logger): Promise<BrokerHandle>;
+}
