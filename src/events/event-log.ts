@@ -38,8 +38,8 @@ export type EventType =
   | "song-done"
   | "song-failed";
 
-export interface EventLog {
-  record(type: EventType, fields?: EventFields): void;
+export interface EventLog<T extends string = EventType> {
+  record(type: T, fields?: EventFields): void;
 }
 
 export interface RecordedEvent extends EventFields {
@@ -55,7 +55,11 @@ export interface RecordedEvent extends EventFields {
 export const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** Writes to `file`, or nowhere when no file is set (EVENTS_FILE unset): recording costs nothing then. */
-export function createEventLog(file: string | undefined, proc: string, fixed: EventFields = {}): EventLog {
+export function createEventLog<T extends string = EventType>(
+  file: string | undefined,
+  proc: string,
+  fixed: EventFields = {},
+): EventLog<T> {
   if (!file) return { record: () => {} };
   return {
     record(type, fields = {}) {

@@ -14,8 +14,12 @@ export const cliEntry = (name: string) => fileURLToPath(new URL(`../cli/${name}.
 export type Child = ResultPromise<{ reject: false; stdio: ["ignore", "pipe", "pipe"]; buffer: false }>;
 
 /** Starts `src/cli/<name>.ts` as a real process, watched by ENCORE_PARENT_PID so it cannot outlive us. */
-export function spawnEntry(name: string, args: string[], env: Record<string, string>): Child {
-  return execa(process.execPath, ["--import", TSX, cliEntry(name), ...args], {
+export const spawnEntry = (name: string, args: string[], env: Record<string, string>): Child =>
+  spawnScript(cliEntry(name), args, env);
+
+/** Starts any TypeScript file as a process the same way (the harness runs its own entries with it). */
+export function spawnScript(file: string, args: string[], env: Record<string, string>): Child {
+  return execa(process.execPath, ["--import", TSX, file, ...args], {
     env: { ...env, ENCORE_PARENT_PID: String(process.pid) },
     stdio: ["ignore", "pipe", "pipe"],
     reject: false,

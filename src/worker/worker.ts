@@ -114,7 +114,16 @@ export class Worker {
     }
   }
 
-  private async process(delivery: Delivery, job: JobMessage, deliveryCount: number): Promise<void> {
+  /**
+   * The at-least-once order: do the work and publish its result (receipted), and only then ACK. A worker that
+   * ACKed first would lose the chunk if it died mid-job (the harness has such a worker, to prove it notices).
+   */
+  protected async process(delivery: Delivery, job: JobMessage, deliveryCount: number): Promise<void> {
+    if (await this.work(delivery, job, deliveryCount)) await this.ackJob(delivery, job);
+  }
+
+  /** Separates the chunk and publishes the result; false when the job was cancelled meanwhile (and acked). */
+  protected async work(delivery: Delivery, job: JobMessage, deliveryCount: number): Promise<boolean> {
     const startedAt = Date.now();
     this.log.info(
       `${this.name} started Job[${job.jobId}].` +
@@ -132,7 +141,7 @@ export class Worker {
       this.log.warn(`${this.name}: Job[${job.jobId}] was cancelled by a reset while running - discarded`);
       this.events.record("job-cancelled", ids);
       await delivery.ack();
-      return;
+      return false;
     }
     const result: ResultMessage = {
       kind: "done",
@@ -151,22 +160,25 @@ export class Worker {
     const { headers, body } = encodeResult(result);
     await this.link.publish(this.queues.results, { ...headers, persistent: "true" }, body);
     this.events.record("result-published", ids);
-    this.events.record("ack-sent", { ...ids, connection: delivery.connectionId });
+    this.log.info(
+      `${this.name}: Job[${job.jobId}] - JobDoneMsg - job time: ${((Date.now() - startedAt) / 1000).toFixed(2)}[s]` +
+        (syntheticMs > 0 ? ` (${(syntheticMs / 1000).toFixed(2)}[s] synthetic)` : ""),
+    );
+    return true;
+  }
+
+  /** ACK on the connection that delivered the job; it counts only once its RECEIPT is back. */
+  protected async ackJob(delivery: Delivery, job: JobMessage): Promise<void> {
+    const ids = { job: job.jobId, music: job.musicId, chunk: job.chunkIndex, connection: delivery.connectionId };
+    this.events.record("ack-sent", ids);
     try {
       await delivery.ack();
     } catch (error) {
-      this.events.record("ack-failed", {
-        ...ids,
-        connection: delivery.connectionId,
-        reason: (error as Error).message,
-      });
+      this.events.record("ack-failed", { ...ids, reason: (error as Error).message });
       throw error;
     }
-    this.events.record("ack-receipted", { ...ids, connection: delivery.connectionId });
-    this.log.info(
-      `${this.name}: Job[${job.jobId}] - JobDoneMsg - ACK - job time: ${((Date.now() - startedAt) / 1000).toFixed(2)}[s]` +
-        (syntheticMs > 0 ? ` (${(syntheticMs / 1000).toFixed(2)}[s] synthetic)` : ""),
-    );
+    this.events.record("ack-receipted", ids);
+    this.log.info(`${this.name}: Job[${job.jobId}] - JobDoneMsg - ACK`);
   }
 
   /** Dead-letters a job it cannot do and tells the server, so the song fails visibly instead of waiting forever. */

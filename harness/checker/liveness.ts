@@ -1,0 +1,20 @@
+import type { Checker } from "./checker.js";
+
+export const liveness: Checker = {
+  name: "liveness",
+  title: "the song finishes within the scenario's budget",
+  check(input) {
+    const { done, elapsedMs, budgetMs, status } = input.song;
+    const ok = done && elapsedMs !== undefined && elapsedMs <= budgetMs;
+    return {
+      check: this.name,
+      title: this.title,
+      ok,
+      summary: done
+        ? `done in ${((elapsedMs ?? 0) / 1000).toFixed(2)} s (budget ${(budgetMs / 1000).toFixed(2)} s)`
+        : `not done within ${(budgetMs / 1000).toFixed(2)} s (status ${status})`,
+      witness: ok ? undefined : { status, budgetMs, unfinished: input.ledger.filter((c) => c.accepted === 0).map((c) => c.job) },
+      figures: { elapsedMs: elapsedMs ?? null, budgetMs },
+    };
+  },
+};

@@ -1,0 +1,120 @@
+import { randomInt } from "node:crypto";
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseFlags, SettingError } from "../../src/config/settings.js";
+import { writeReports } from "../report/write-report.js";
+import { Cleanup } from "../run/cleanup.js";
+import { runScenario } from "../run/run-scenario.js";
+import { listScenarios, resolveScenario } from "../scenario/resolve-scenario.js";
+import { ScenarioError } from "../scenario/validate-scenario.js";
+import type { BrokerChoice } from "../environment/pick-broker.js";
+
+/**
+ *   npm run scenario <name> [-- --seed N --time-scale X --broker auto|container|local|external --out DIR]
+ *   npm run scenario -- --list
+ * Exit codes: 0 every check passed, 1 a check failed, 2 a usage or environment error.
+ */
+const REPORTS = fileURLToPath(new URL("../../reports/", import.meta.url));
+const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external"];
+
+function usage(message: string): never {
+  throw new SettingError(`${message}\nusage: npm run scenario <name> [-- --seed N --time-scale X --broker ${BROKERS.join("|")} --out DIR]\n       npm run scenario -- --list`);
+}
+
+/** Splits argv into scenario names and --flag values (`--list` takes no value). */
+function splitArgs(argv: string[]): { names: string[]; flagArgs: string[]; list: boolean } {
+  const names: string[] = [];
+  const flagArgs: string[] = [];
+  let list = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--list") list = true;
+    else if (arg.startsWith("--")) flagArgs.push(arg, ...(arg.includes("=") || i + 1 >= argv.length ? [] : [argv[++i]]));
+    else names.push(arg);
+  }
+  return { names, flagArgs, list };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { names, flagArgs, list } = splitArgs(argv);
+  const flags = parseFlags(flagArgs);
+  if (list) {
+    const all = listScenarios();
+    const width = Math.max(...all.map((s) => s.name.length));
+    for (const s of all) process.stdout.write(`${s.name.padEnd(width)}  ${s.description}\n`);
+    return 0;
+  }
+  const known = new Set(["seed", "time-scale", "broker", "broker-url", "broker-image", "out"]);
+  for (const flag of flags.keys()) if (!known.has(flag)) usage(`unknown option --${flag}`);
+  if (names.length !== 1) usage(names.length === 0 ? "name a scenario" : `one scenario at a time, not ${names.join(", ")}`);
+  const scenario = resolveScenario(names[0]);
+  const seedRaw = flags.get("seed");
+  if (seedRaw !== undefined && !/^\d{1,9}$/.test(seedRaw)) usage(`bad option --seed="${seedRaw}": expected a whole number up to 999999999`);
+  const seed = seedRaw === undefined ? randomInt(1, 1_000_000) : Number(seedRaw);
+  const scaleRaw = flags.get("time-scale");
+  if (scaleRaw !== undefined) {
+    const scale = Number(scaleRaw);
+    if (!(scale > 0 && scale <= 10)) usage(`bad option --time-scale="${scaleRaw}": expected a number above 0 and at most 10`);
+    scenario.timeScale = scale;
+  }
+  const broker = (flags.get("broker") ?? "auto") as BrokerChoice;
+  if (!BROKERS.includes(broker)) usage(`bad option --broker="${broker}": expected one of ${BROKERS.join(", ")}`);
+
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const outDir = resolve(flags.get("out") ?? join(REPORTS, `${stamp}-${scenario.name}`));
+  mkdirSync(outDir, { recursive: true });
+  if (!flags.has("out")) {
+    rmSync(join(REPORTS, "latest"), { force: true });
+    symlinkSync(relative(REPORTS, outDir), join(REPORTS, "latest"));
+  }
+  const replay = [
+    `npm run scenario ${scenario.name} -- --seed ${seed}`,
+    scaleRaw ? `--time-scale ${scaleRaw}` : "",
+    broker !== "auto" ? `--broker ${broker}` : "",
+    flags.get("broker-url") ? `--broker-url ${flags.get("broker-url")}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+
+  const cleanup = new Cleanup();
+  const interrupt = (signal: string) => {
+    process.stderr.write(`\n${signal}: stopping everything...\n`);
+    cleanup.run().then(() => process.exit(130));
+  };
+  process.once("SIGINT", () => interrupt("SIGINT"));
+  process.once("SIGTERM", () => interrupt("SIGTERM"));
+
+  try {
+    const run = await runScenario({
+      scenario,
+      seed,
+      broker,
+      brokerUrl: flags.get("broker-url"),
+      brokerImage: flags.get("broker-image"),
+      outDir,
+      replay,
+      echo: (line) => process.stdout.write(`${line}\n`),
+      cleanup,
+    });
+    writeReports(outDir, run);
+    const out = process.stdout;
+    out.write(`\n${scenario.name} (seed ${seed}): ${run.ok ? "PASS" : "FAIL"}\n`);
+    for (const c of run.checks) out.write(`  ${c.ok ? "ok  " : "FAIL"} ${c.check}: ${c.summary}\n`);
+    out.write(`  report: ${relative(process.cwd(), join(outDir, "report.md"))} (wall time ${(run.timings.wallMs / 1000).toFixed(1)} s)\n`);
+    if (!run.ok) out.write(`  replay: ${replay}\n`);
+    return run.ok ? 0 : 1;
+  } finally {
+    const failures = await cleanup.run();
+    for (const f of failures) process.stderr.write(`cleanup: ${f}\n`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    const usageError = error instanceof SettingError || error instanceof ScenarioError;
+    process.stderr.write(`${usageError ? "" : "environment error: "}${usageError ? error.message : (error.stack ?? error.message)}\n`);
+    process.exit(2);
+  },
+);

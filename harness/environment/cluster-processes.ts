@@ -1,0 +1,118 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../../src/broker/free-port.js";
+import { loadSettings, type Settings, settingsEnv } from "../../src/config/settings.js";
+import { forwardLines } from "../../src/process/forward-output.js";
+import { type Child, cliEntry, spawnScript, stopChild } from "../../src/process/spawn-entry.js";
+import type { FaultTarget } from "../nemesis/nemesis.js";
+import type { Plan } from "../schedule/plan.js";
+import type { Scenario } from "../scenario/scenario.js";
+import type { BrokerHandle } from "./broker-environment.js";
+
+export interface WorkerHandle extends FaultTarget {
+  child: Child;
+}
+
+const WORKER_SCRIPTS: Record<Scenario["workers"]["kind"], string> = {
+  standard: cliEntry("worker"),
+  "ack-before-work": fileURLToPath(new URL("../faulty/ack-before-work-worker.ts", import.meta.url)),
+};
+
+/** The product's processes as the harness runs them: real server and worker processes, each with its events file. */
+export class ClusterProcesses {
+  readonly workers: WorkerHandle[] = [];
+  private server: Child | undefined;
+
+  private constructor(
+    readonly settings: Settings,
+    readonly url: string,
+    private readonly eventsDir: string,
+    private readonly onLine: (line: string) => void,
+  ) {}
+
+  static async create(
+    broker: BrokerHandle,
+    scenario: Scenario,
+    runId: string,
+    dirs: { data: string; events: string },
+    onLine: (line: string) => void,
+  ): Promise<ClusterProcesses> {
+    const port = await freePort();
+    const total = scenario.workers.healthy + scenario.workers.unhealthy;
+    const settings = loadSettings([], {}, {
+      brokerHost: broker.host,
+      brokerStompPort: String(broker.stompPort),
+      brokerUser: broker.user,
+      brokerPassword: broker.password,
+      heartbeat: `${scenario.heartbeatMs},${scenario.heartbeatMs}`,
+      reconnectMinMs: "100",
+      reconnectMaxMs: "1000",
+      queuePrefix: `encore-${runId}`,
+      serverPort: String(port),
+      dataDir: dirs.data,
+      splitMode: scenario.song.split === "per-worker" ? "per-worker" : "seconds",
+      splitChunks: String(total),
+      chunkSeconds: String(scenario.song.split === "per-worker" ? 30 : scenario.song.split),
+    });
+    return new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs.events, onLine);
+  }
+
+  async startServer(): Promise<void> {
+    this.server = this.spawn(cliEntry("server"), "server.jsonl", {});
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (this.server.exitCode !== null) throw new Error("the server exited during start-up (see the timeline)");
+      try {
+        if ((await fetch(`${this.url}/health`)).ok) return;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the server did not answer on ${this.url} within 60 s`);
+  }
+
+  /** Starts the workers (healthy first, then the unhealthy ones) and waits until each is connected. */
+  async startWorkers(scenario: Scenario, plan: Plan): Promise<void> {
+    const total = scenario.workers.healthy + scenario.workers.unhealthy;
+    for (let index = 1; index <= total; index++) {
+      const child = this.spawn(WORKER_SCRIPTS[scenario.workers.kind], `worker-${index}.jsonl`, {
+        WORKER_MIN_JOB_MS: String(plan.workerJobMs[index - 1]),
+      });
+      const handle: WorkerHandle = { index, pid: child.pid ?? 0, workerId: undefined, child };
+      forwardLines(child.stdout, (line) => {
+        handle.workerId ??= /Worker\[(\w+)\] connected/.exec(line)?.[1];
+      });
+      this.workers.push(handle);
+    }
+    const deadline = Date.now() + 60_000;
+    while (this.workers.some((w) => w.workerId === undefined)) {
+      const dead = this.workers.find((w) => w.child.exitCode !== null);
+      if (dead) throw new Error(`worker ${dead.index} exited during start-up (see the timeline)`);
+      if (Date.now() > deadline) throw new Error("workers did not connect within 60 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Stops workers, then the server: SIGTERM, SIGKILL after a grace period. Frozen ones are resumed first. */
+  async stop(): Promise<void> {
+    for (const w of this.workers) {
+      try {
+        process.kill(w.pid, "SIGCONT");
+      } catch {}
+    }
+    await Promise.all(this.workers.map((w) => stopChild(w.child, 3000)));
+    if (this.server) await stopChild(this.server, 5000);
+  }
+
+  private spawn(script: string, eventsFile: string, extra: Record<string, string>): Child {
+    const env = {
+      ...process.env,
+      ...settingsEnv(this.settings),
+      EVENTS_FILE: join(this.eventsDir, eventsFile),
+      ...extra,
+    } as Record<string, string>;
+    const child = spawnScript(script, [], env);
+    forwardLines(child.stdout, this.onLine);
+    forwardLines(child.stderr, this.onLine);
+    return child;
+  }
+}

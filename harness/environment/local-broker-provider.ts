@@ -1,0 +1,22 @@
+import { LocalBroker } from "../../src/broker/local-broker.js";
+import type { Logger } from "../../src/log/logger.js";
+import type { BrokerHandle, BrokerProvider } from "./broker-environment.js";
+
+/** A private rabbitmq-server node as a child process (no Docker needed). */
+export class LocalBrokerProvider implements BrokerProvider {
+  readonly kind = "local" as const;
+
+  async start(log: Logger): Promise<BrokerHandle> {
+    const broker = await LocalBroker.start({ log });
+    return {
+      kind: this.kind,
+      description: `local rabbitmq-server node (pid ${broker.pid}, STOMP 127.0.0.1:${broker.stompPort})`,
+      host: broker.host,
+      stompPort: broker.stompPort,
+      managementUrl: broker.managementUrl,
+      user: broker.user,
+      password: broker.password,
+      stop: () => broker.stop(),
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import type { BrokerHandle } from "./broker-environment.js";
+
+/** The broker's own view of a queue: the oracle that does not depend on Encore's logs. */
+export interface QueueStats {
+  queue: string;
+  ready: number;
+  unacked: number;
+  publish: number;
+  deliver: number;
+  redeliver: number;
+  ack: number;
+}
+
+interface QueueJson {
+  messages_ready?: number;
+  messages_unacknowledged?: number;
+  message_stats?: { publish?: number; deliver?: number; deliver_get?: number; redeliver?: number; ack?: number };
+}
+
+export async function queueStats(broker: BrokerHandle, queue: string): Promise<QueueStats | undefined> {
+  const url = `${broker.managementUrl}/api/queues/%2F/${encodeURIComponent(queue)}`;
+  const auth = Buffer.from(`${broker.user}:${broker.password}`).toString("base64");
+  const res = await fetch(url, { headers: { authorization: `Basic ${auth}` }, signal: AbortSignal.timeout(5000) });
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`management API ${url}: HTTP ${res.status}`);
+  const q = (await res.json()) as QueueJson;
+  const stats = q.message_stats ?? {};
+  return {
+    queue,
+    ready: q.messages_ready ?? 0,
+    unacked: q.messages_unacknowledged ?? 0,
+    publish: stats.publish ?? 0,
+    deliver: stats.deliver ?? 0,
+    redeliver: stats.redeliver ?? 0,
+    ack: stats.ack ?? 0,
+  };
+}
+
+/**
+ * Counters are sampled (collect_statistics_interval), so they lag: wait until two readings a while apart agree
+ * and the queue is drained, or the time is up, and return the last reading.
+ */
+export async function settledQueueStats(broker: BrokerHandle, queue: string, timeoutMs = 10_000): Promise<QueueStats | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await queueStats(broker, queue);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1200));
+    const next = await queueStats(broker, queue);
+    const same = JSON.stringify(next) === JSON.stringify(last);
+    last = next;
+    if ((same && (!next || (next.ready === 0 && next.unacked === 0))) || Date.now() > deadline) return last;
+  }
+}

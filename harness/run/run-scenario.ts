@@ -1,0 +1,253 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { maxDifference } from "../../src/audio/compare-wav.js";
+import { makeSong } from "../../src/audio/demo-song.js";
+import { decodeWav } from "../../src/audio/wav.js";
+import { createEventLog, type EventLog, monotonicMs } from "../../src/events/event-log.js";
+import { spawnEntry } from "../../src/process/spawn-entry.js";
+import type { CheckInput, Verdict } from "../checker/checker.js";
+import { CHECKERS } from "../checker/index.js";
+import type { BrokerHandle } from "../environment/broker-environment.js";
+import { ClusterProcesses, type WorkerHandle } from "../environment/cluster-processes.js";
+import { settledQueueStats } from "../environment/management-api.js";
+import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
+import { buildLedger, faultRecords } from "../history/ledger.js";
+import { loadHistory } from "../history/history.js";
+import { NEMESES } from "../nemesis/index.js";
+import { type Plan, planRun } from "../schedule/plan.js";
+import type { Scenario } from "../scenario/scenario.js";
+import { Cleanup } from "./cleanup.js";
+import type { RunRecord } from "./run-record.js";
+import { Timeline } from "./timeline.js";
+
+export interface RunOptions {
+  scenario: Scenario;
+  seed: number;
+  broker: BrokerChoice;
+  brokerUrl?: string;
+  brokerImage?: string;
+  outDir: string;
+  /** The command that replays this run, printed when it fails. */
+  replay: string;
+  echo: (line: string) => void;
+  cleanup: Cleanup;
+}
+
+interface SongOutcome {
+  musicId: number;
+  status: string;
+  done: boolean;
+  elapsedMs?: number;
+}
+
+type HarnessEvents = EventLog<"fault-injected" | "fault-healed">;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Chunks the song must become, from the scenario alone (not from the product's own split code). */
+export function expectedChunks(scenario: Scenario): number {
+  const workers = scenario.workers.healthy + scenario.workers.unhealthy;
+  const bySeconds = Math.ceil(scenario.song.seconds / (scenario.song.split === "per-worker" ? 60 : Math.min(60, scenario.song.split)));
+  return scenario.song.split === "per-worker" ? Math.max(workers, bySeconds) : bySeconds;
+}
+
+/**
+ * One run, Jepsen-style: set up the environment, start the cluster, feed it the song while the nemesis acts
+ * on the schedule, record everything, tear it all down, then let the checkers judge the history.
+ */
+export async function runScenario(opts: RunOptions): Promise<RunRecord> {
+  const { scenario, seed, cleanup } = opts;
+  const startedWall = Date.now();
+  const origin = monotonicMs();
+  const eventsDir = join(opts.outDir, "events");
+  mkdirSync(eventsDir, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), "encore-run-"));
+  cleanup.add("temp dir", () => rmSync(work, { recursive: true, force: true }));
+  const timeline = new Timeline(join(opts.outDir, "timeline.log"), opts.echo);
+  const log = timeline.logger();
+  const harnessEvents: HarnessEvents = createEventLog(join(eventsDir, "harness.jsonl"), "harness");
+  const plan = planRun(scenario, seed);
+  const runId = `${startedWall.toString(36)}-${process.pid}`;
+
+  log.info(`Harness: scenario ${scenario.name} (seed ${seed}): ${scenario.description}`);
+  const { provider, why } = await pickBroker(opts.broker, { url: opts.brokerUrl, image: opts.brokerImage });
+  log.info(`Harness: broker environment: ${provider.kind} (${why})`);
+  const broker: BrokerHandle = await provider.start(log);
+  cleanup.add("broker", () => broker.stop());
+  const brokerReadyMs = monotonicMs() - origin;
+  log.info(`Harness: ${broker.description}`);
+
+  const song = makeSong(join(work, "song.mp3"), scenario.song.seconds, {
+    title: `${scenario.name} seed ${seed}`,
+    artist: "Encore Harness",
+    tones: plan.song,
+  });
+  const cluster = await ClusterProcesses.create(broker, scenario, runId, { data: join(work, "data"), events: eventsDir }, (line) =>
+    timeline.add(line),
+  );
+  cleanup.add("cluster processes", () => cluster.stop());
+  await cluster.startServer();
+  await cluster.startWorkers(scenario, plan);
+  const clusterReadyMs = monotonicMs() - origin;
+
+  const outcome = await playSong(cluster, song, plan, timeline, harnessEvents, cleanup);
+  // Zombies act when healed: let every heal happen and every late result reach the server before judging.
+  const lastHeal = Math.max(0, ...plan.faults.map((f) => f.healAtMs ?? 0));
+  await sleep(Math.max(0, outcome.sentAt + lastHeal - monotonicMs()) + 1000);
+  const prefix = cluster.settings.queuePrefix;
+  let brokerStats: CheckInput["broker"];
+  try {
+    const results = await settledQueueStats(broker, `${prefix}.results`);
+    const jobs = await settledQueueStats(broker, `${prefix}.jobs`);
+    brokerStats = { jobs, results };
+  } catch (error) {
+    brokerStats = { error: (error as Error).message };
+  }
+
+  const output = await compareWithReference(cluster.url, outcome.song, song, opts.outDir);
+  log.info(`Harness: output ${output.error ?? `matches the single-process reference within ${output.maxDifference} LSB`}`);
+  await cleanup.run();
+
+  const history = loadHistory(eventsDir);
+  const ledger = buildLedger(history, origin);
+  const input: CheckInput = {
+    scenario,
+    plan,
+    expectedChunks: expectedChunks(scenario),
+    history,
+    origin,
+    ledger,
+    faults: faultRecords(history, origin),
+    broker: brokerStats,
+    output,
+    song: { status: outcome.song.status, done: outcome.song.done, elapsedMs: outcome.song.elapsedMs, budgetMs: plan.budgetMs },
+  };
+  const checks: Verdict[] = CHECKERS.map((checker) => {
+    try {
+      return checker.check(input);
+    } catch (error) {
+      return { check: checker.name, title: checker.title, ok: false, summary: `the check itself failed: ${(error as Error).message}` };
+    }
+  });
+  return {
+    input,
+    checks,
+    ok: checks.every((c) => c.ok),
+    seed,
+    replay: opts.replay,
+    environment: { broker: { kind: broker.kind, description: broker.description, why } },
+    timings: {
+      startedAt: new Date(startedWall).toISOString(),
+      brokerReadyMs: Math.round(brokerReadyMs),
+      clusterReadyMs: Math.round(clusterReadyMs),
+      songMs: outcome.song.elapsedMs ?? null,
+      referenceMs: output.referenceMs ?? null,
+      wallMs: Date.now() - startedWall,
+    },
+    timeline: timeline.lines,
+  };
+}
+
+/** Uploads the song, asks for the karaoke mix, runs the fault schedule, and waits for the song or the budget. */
+async function playSong(
+  cluster: ClusterProcesses,
+  songFile: string,
+  plan: Plan,
+  timeline: Timeline,
+  events: HarnessEvents,
+  cleanup: Cleanup,
+): Promise<{ song: SongOutcome; sentAt: number }> {
+  const upload = await fetch(`${cluster.url}/music`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: readFileSync(songFile),
+  });
+  if (!upload.ok) throw new Error(`upload failed: ${upload.status} ${await upload.text()}`);
+  const music = (await upload.json()) as { music_id: number; tracks: { track_id: number; name: string }[] };
+  const karaoke = music.tracks.filter((t) => t.name !== "vocals").map((t) => t.track_id);
+  const sentAt = monotonicMs();
+  const chosen = await fetch(`${cluster.url}/music/${music.music_id}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(karaoke),
+  });
+  if (!chosen.ok) throw new Error(`choosing tracks failed: ${chosen.status} ${await chosen.text()}`);
+
+  const timers = scheduleFaults(cluster.workers, plan, timeline, events, sentAt, cleanup);
+  const song: SongOutcome = { musicId: music.music_id, status: "separating", done: false };
+  while (monotonicMs() - sentAt < plan.budgetMs) {
+    const res = await fetch(`${cluster.url}/music/${music.music_id}`);
+    const state = (await res.json()) as { status: string; progress: number };
+    song.status = state.status;
+    if (state.progress === 100) {
+      song.done = true;
+      song.elapsedMs = Math.round(monotonicMs() - sentAt);
+      break;
+    }
+    if (state.status === "failed") break;
+    await sleep(100);
+  }
+  if (!song.done) timeline.write("ERROR", `Harness: Music[${music.music_id}] not done within the budget (status ${song.status})`);
+  cleanup.add("fault timers", () => timers.forEach(clearTimeout));
+  return { song, sentAt };
+}
+
+function scheduleFaults(
+  workers: readonly WorkerHandle[],
+  plan: Plan,
+  timeline: Timeline,
+  events: HarnessEvents,
+  sentAt: number,
+  cleanup: Cleanup,
+): NodeJS.Timeout[] {
+  const timers: NodeJS.Timeout[] = [];
+  const after = (ms: number, action: () => void) => timers.push(setTimeout(action, Math.max(0, sentAt + ms - monotonicMs())));
+  for (const planned of plan.faults) {
+    const nemesis = NEMESES[planned.fault];
+    const targets = planned.targets.map((i) => workers[i - 1]);
+    after(planned.atMs, () => {
+      timeline.write("WARNING", nemesis.describe(targets));
+      for (const t of targets) {
+        events.record("fault-injected", { fault: nemesis.name, target: t.index, targetPid: t.pid, worker: t.workerId });
+        nemesis.inject(t);
+      }
+    });
+    const heal = nemesis.heal;
+    if (planned.healAtMs !== undefined && heal) {
+      const healAll = () => {
+        for (const t of targets) {
+          heal(t);
+          events.record("fault-healed", { fault: nemesis.name, target: t.index, worker: t.workerId });
+        }
+      };
+      after(planned.healAtMs, () => {
+        timeline.write("INFO", `Harness: healing ${nemesis.name} of ${targets.map((t) => `Worker[${t.workerId}]`).join(", ")}`);
+        healAll();
+      });
+      // Whatever happens, nothing stays frozen.
+      cleanup.add(`heal ${nemesis.name}`, () => targets.forEach((t) => heal(t)));
+    }
+  }
+  return timers;
+}
+
+async function compareWithReference(url: string, song: SongOutcome, songFile: string, outDir: string): Promise<CheckInput["output"] & { referenceMs?: number }> {
+  if (!song.done) return { error: "no output: the song did not finish" };
+  try {
+    const state = (await (await fetch(`${url}/music/${song.musicId}`)).json()) as { final: string };
+    const final = Buffer.from(await (await fetch(`${url}${state.final}`)).arrayBuffer());
+    const refDir = join(outDir, "reference");
+    const started = monotonicMs();
+    const ref = await spawnEntry("separate", ["--input", songFile, "--out", refDir, "--tracks", "drums,bass,other"], process.env as Record<string, string>);
+    if (ref.exitCode !== 0) return { error: `the reference run failed (exit ${ref.exitCode})` };
+    const referenceMs = Math.round(monotonicMs() - started);
+    const reference = readFileSync(join(refDir, "final.wav"));
+    const samples = decodeWav(final).samples.length;
+    const referenceSamples = decodeWav(reference).samples.length;
+    if (samples !== referenceSamples) return { samples, referenceSamples, referenceMs, error: `length differs: ${samples} vs ${referenceSamples} samples` };
+    return { maxDifference: maxDifference(final, reference), samples, referenceSamples, referenceMs };
+  } catch (error) {
+    return { error: `output comparison failed: ${(error as Error).message}` };
+  }
+}

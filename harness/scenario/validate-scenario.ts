@@ -1,0 +1,75 @@
+import type { FaultSpec, Scenario } from "./scenario.js";
+
+export class ScenarioError extends Error {}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function number(where: string, v: unknown, min: number, max: number, integer = false): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+    throw new ScenarioError(`${where} is ${JSON.stringify(v)}: expected ${integer ? "a whole number" : "a number"} from ${min} to ${max}`);
+  }
+  return v;
+}
+
+/** Checks a scenario read from a file (or built by a family) and names the first bad field and its value. */
+export function validateScenario(raw: unknown, source: string, knownFaults: readonly string[]): Scenario {
+  if (!isObject(raw)) throw new ScenarioError(`${source}: expected a JSON object`);
+  const at = (field: string) => `${source}: ${field}`;
+  const workers = isObject(raw.workers) ? raw.workers : {};
+  const song = isObject(raw.song) ? raw.song : {};
+  const kind = workers.kind ?? "standard";
+  if (kind !== "standard" && kind !== "ack-before-work") {
+    throw new ScenarioError(`${at("workers.kind")} is ${JSON.stringify(kind)}: expected "standard" or "ack-before-work"`);
+  }
+  const split = song.split ?? "per-worker";
+  if (split !== "per-worker") number(at("song.split"), split, 0.5, 3600);
+  const jobSeconds = raw.jobSeconds;
+  if (!Array.isArray(jobSeconds) || jobSeconds.length !== 2) {
+    throw new ScenarioError(`${at("jobSeconds")} is ${JSON.stringify(jobSeconds)}: expected [min, max]`);
+  }
+  const scenario: Scenario = {
+    name: typeof raw.name === "string" && raw.name ? raw.name : source,
+    description: typeof raw.description === "string" ? raw.description : "",
+    workers: {
+      healthy: number(at("workers.healthy"), workers.healthy, 0, 64, true),
+      unhealthy: number(at("workers.unhealthy"), workers.unhealthy ?? 0, 0, 64, true),
+      kind,
+    },
+    song: { seconds: number(at("song.seconds"), song.seconds, 1, 600), split: split as Scenario["song"]["split"] },
+    jobSeconds: [number(at("jobSeconds[0]"), jobSeconds[0], 0, 3600), number(at("jobSeconds[1]"), jobSeconds[1], 0, 3600)],
+    heartbeatMs: number(at("heartbeatMs"), raw.heartbeatMs ?? 2000, 1000, 60_000, true),
+    faults: [],
+    timeScale: number(at("timeScale"), raw.timeScale ?? 1, 0.0001, 10),
+    budgetSeconds: number(at("budgetSeconds"), raw.budgetSeconds, 1, 1_000_000),
+  };
+  if (scenario.jobSeconds[0] > scenario.jobSeconds[1]) {
+    throw new ScenarioError(`${at("jobSeconds")} is ${JSON.stringify(jobSeconds)}: min is larger than max`);
+  }
+  if (scenario.workers.healthy + scenario.workers.unhealthy < 1) throw new ScenarioError(`${source}: the scenario has no workers`);
+  const faults = raw.faults ?? [];
+  if (!Array.isArray(faults)) throw new ScenarioError(`${at("faults")}: expected a list`);
+  const total = scenario.workers.healthy + scenario.workers.unhealthy;
+  scenario.faults = faults.map((f: unknown, i): FaultSpec => {
+    const where = at(`faults[${i}]`);
+    if (!isObject(f)) throw new ScenarioError(`${where}: expected an object`);
+    if (typeof f.fault !== "string" || !knownFaults.includes(f.fault)) {
+      throw new ScenarioError(`${where}.fault is ${JSON.stringify(f.fault)}: expected one of ${knownFaults.join(", ")}`);
+    }
+    const targets = f.targets ?? "unhealthy";
+    if (targets !== "unhealthy") {
+      if (!Array.isArray(targets) || targets.length === 0) {
+        throw new ScenarioError(`${where}.targets is ${JSON.stringify(targets)}: expected "unhealthy" or worker numbers`);
+      }
+      targets.forEach((t, k) => number(`${where}.targets[${k}]`, t, 1, total, true));
+    }
+    return {
+      at: number(`${where}.at`, f.at, 0, 1_000_000),
+      fault: f.fault,
+      targets: targets as FaultSpec["targets"],
+      ...(f.for === undefined ? {} : { for: number(`${where}.for`, f.for, 0, 1_000_000) }),
+    };
+  });
+  return scenario;
+}
