@@ -16,7 +16,13 @@ LOG=/tmp/encore-dockerd.log
 
 say() { echo "docker-engine: $*" >&2; }
 answers() { timeout 10 docker "$@" info >/dev/null 2>&1; }
-alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# A zombie counts as gone: orphans here are reaped late by pid 1.
+alive() {
+  local stat
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) } # the state follows the command name, which may contain spaces
+  [ "${stat%% *}" != Z ]
+}
 
 install_docker() {
   command -v dockerd >/dev/null 2>&1 && return
@@ -35,16 +41,24 @@ install_docker() {
   say "docker.io installed in $((SECONDS - t0)) s"
 }
 
-# State `down` restores; recorded only when nobody else's engine has touched it yet.
+# State `down` restores; what existed before is left alone.
 record_host_state() {
+  flag() {
+    local name=$1
+    shift
+    if "$@" >/dev/null 2>&1; then echo "$name=1"; else echo "$name=0"; fi
+  }
   {
     echo "ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)"
     echo "forward_policy=$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3 }')"
-    if iptables -S 2>/dev/null | grep -q -- '-N DOCKER'; then echo "docker_chains_before=1"; else echo "docker_chains_before=0"; fi
-    if ip link show docker0 >/dev/null 2>&1; then echo "docker0_before=1"; else echo "docker0_before=0"; fi
-    echo "nft_tables_before=$(nft list tables 2>/dev/null | awk '{ printf "%s:%s,", $2, $3 }')"
+    echo "nft_tables=$(nft list tables 2>/dev/null | awk '{ printf "%s:%s,", $2, $3 }')"
+    flag docker_chains sh -c "iptables -S | grep -q -- '-N DOCKER'"
+    flag docker0 ip link show docker0
+    flag run_docker test -e /run/docker
+    flag run_containerd test -e /run/containerd
   } >"$MARKER"
 }
+before() { sed -n "s/^$1=//p" "$MARKER"; }
 
 up() {
   if answers; then
@@ -90,16 +104,19 @@ up() {
   echo "export DOCKER_HOST=$SOCK"
 }
 
-# Every process whose command line names our exec root (containerd, its shims) plus dockerd's descendants.
+# Every process whose command line names our exec root (dockerd, containerd, the shims) and all their
+# descendants: docker-proxy, and the containers' own processes, which outlive a killed shim otherwise.
 our_processes() {
-  local pid=$1 p cmd
+  local p cmd
   for p in /proc/[0-9]*; do
     [ "${p#/proc/}" = "$$" ] && continue
     # Read in bash, not with grep: a grep given the path would find itself.
-    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
-    if [[ $cmd == *"$EXEC_ROOT"* ]]; then echo "${p#/proc/}"; fi
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+    if [[ $cmd == *"$EXEC_ROOT"* ]]; then
+      echo "${p#/proc/}"
+      descendants "${p#/proc/}"
+    fi
   done
-  if alive "$pid"; then descendants "$pid"; fi
 }
 
 descendants() {
@@ -127,20 +144,22 @@ stop_processes() {
   pid=$(sed -n 's/^pid=//p' "$MARKER" 2>/dev/null || true)
   [ -z "$pid" ] && pid=$(cat "$PIDFILE" 2>/dev/null || true)
   # Only if that pid is still a dockerd: a reused pid belongs to somebody else.
-  if alive "$pid" && [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) != *"--exec-root $EXEC_ROOT"* ]]; then pid=""; fi
+  if alive "$pid" && [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") != *"--exec-root $EXEC_ROOT"* ]]; then pid=""; fi
   local -a others
-  mapfile -t others < <(our_processes "$pid" | sort -u)
+  mapfile -t others < <(our_processes | sort -u)
   if alive "$pid"; then
     say "stopping dockerd ($pid)"
     kill -TERM "$pid" 2>/dev/null || true
-    if ! wait_gone 20 "$pid"; then
+    if wait_gone 20 "$pid"; then
+      others=() # a clean exit took its children along; their pids may be somebody else's by now
+    else
       say "dockerd still running after 20 s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
       wait_gone 5 "$pid" || true
     fi
   fi
-  # dockerd stops its containerd on a clean exit; after a SIGKILL, containerd and the shims live on.
-  mapfile -t -O "${#others[@]}" others < <(our_processes "" | sort -u)
+  # After a SIGKILL or a crash, containerd, the shims, docker-proxy and the containers live on.
+  mapfile -t -O "${#others[@]}" others < <(our_processes | sort -u)
   local p
   for p in "${others[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   if [ "${#others[@]}" -gt 0 ] && ! wait_gone 10 "${others[@]}"; then
@@ -154,14 +173,37 @@ unmount_leftovers() {
   # Deepest first; only mounts under our own roots.
   awk -v a="$EXEC_ROOT" -v b="$DATA_ROOT" 'index($2, a) == 1 || index($2, b "/") == 1 { print $2 }' /proc/mounts |
     sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  # dockerd bind-mounts its data root onto itself to make it private, and undoes that only on a clean exit
+  # of the dockerd that made it. A disk mounted there on purpose has FSROOT "/" and is left alone.
+  local root
+  while root=$(findmnt -n -o FSROOT --mountpoint "$DATA_ROOT" 2>/dev/null | tail -n 1) && [ -n "$root" ] && [ "$root" != / ]; do
+    umount "$DATA_ROOT" 2>/dev/null || break
+  done
 }
 
-# Removes the rules dockerd added: every rule that jumps to a DOCKER* chain or names docker0, then the chains.
+# Prints the rules dockerd added outside its own chains: those that jump to a DOCKER* chain or name docker0,
+# and the per-port hairpin MASQUERADE rules of containers on the bridge's subnet ($2, a.b.c.d/n), which stay
+# behind when dockerd is killed.
+docker_rules() {
+  iptables -t "$1" -S 2>/dev/null | awk -v subnet="${2:-}" '
+    function ip2n(ip, p) { split(ip, p, "."); return ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4] }
+    function in_subnet(addr, net, bits, size) {
+      if (subnet == "") return 0
+      split(subnet, net, "/"); bits = net[2]; size = 2 ^ (32 - bits)
+      sub("/32$", "", addr)
+      return int(ip2n(addr) / size) == int(ip2n(net[1]) / size)
+    }
+    $1 != "-A" || $2 ~ /^DOCKER/ { next }
+    /-j DOCKER|docker0/ { print; next }
+    $2 == "POSTROUTING" && $3 == "-s" && $5 == "-d" && $4 == $6 && /-j MASQUERADE/ && in_subnet($4) { print }'
+}
+
+# Removes the rules dockerd added (see docker_rules), then its chains.
 clean_firewall() {
   command -v iptables >/dev/null 2>&1 || return 0
   local table rule chain
   for table in filter nat; do
-    iptables -t "$table" -S 2>/dev/null | grep -E '^-A ' | grep -E -- '-j DOCKER|docker0' | grep -v -E '^-A DOCKER' |
+    docker_rules "$table" "$1" |
       while read -r rule; do
         # shellcheck disable=SC2086 # the rule is iptables' own word list
         iptables -t "$table" ${rule/#-A/-D} 2>/dev/null || true
@@ -180,7 +222,7 @@ drop_empty_tables() {
   command -v nft >/dev/null 2>&1 && command -v iptables >/dev/null 2>&1 || return 0
   local table
   for table in filter nat; do
-    [[ $1 == *"ip:$table,"* ]] && continue
+    [[ $(before nft_tables) == *"ip:$table,"* ]] && continue
     nft list table ip "$table" >/dev/null 2>&1 || continue
     if iptables -t "$table" -S 2>/dev/null | grep -q -v -E '^-P [A-Z]+ ACCEPT$'; then continue; fi
     nft delete table ip "$table" 2>/dev/null || true
@@ -188,18 +230,21 @@ drop_empty_tables() {
 }
 
 restore_host_state() {
-  local ip_forward forward_policy chains_before docker0_before
-  ip_forward=$(sed -n 's/^ip_forward=//p' "$MARKER")
-  forward_policy=$(sed -n 's/^forward_policy=//p' "$MARKER")
-  chains_before=$(sed -n 's/^docker_chains_before=//p' "$MARKER")
-  docker0_before=$(sed -n 's/^docker0_before=//p' "$MARKER")
-  if [ "$docker0_before" = 0 ] && ip link show docker0 >/dev/null 2>&1; then ip link delete docker0 || true; fi
-  if [ "$chains_before" = 0 ]; then clean_firewall; fi
-  if [ -n "$forward_policy" ] && command -v iptables >/dev/null 2>&1; then
-    iptables -P FORWARD "$forward_policy" 2>/dev/null || true
+  local subnet
+  subnet=$(ip -4 -o addr show docker0 2>/dev/null | awk '{ print $4; exit }')
+  if [ "$(before docker0)" = 0 ] && ip link show docker0 >/dev/null 2>&1; then ip link delete docker0 || true; fi
+  if [ "$(before docker_chains)" = 0 ]; then clean_firewall "$subnet"; fi
+  if [ -n "$(before forward_policy)" ] && command -v iptables >/dev/null 2>&1; then
+    iptables -P FORWARD "$(before forward_policy)" 2>/dev/null || true
   fi
-  drop_empty_tables "$(sed -n 's/^nft_tables_before=//p' "$MARKER")"
-  if [ -n "$ip_forward" ]; then echo "$ip_forward" >/proc/sys/net/ipv4/ip_forward 2>/dev/null || true; fi
+  drop_empty_tables
+  local forward
+  forward=$(before ip_forward)
+  if [ -n "$forward" ]; then echo "$forward" >/proc/sys/net/ipv4/ip_forward 2>/dev/null || true; fi
+  # dockerd makes /run/docker/plugins and the shims /run/containerd/s whatever the exec root; rmdir keeps
+  # them if anything else is inside.
+  if [ "$(before run_docker)" = 0 ]; then rmdir /run/docker/plugins /run/docker 2>/dev/null || true; fi
+  if [ "$(before run_containerd)" = 0 ]; then rmdir /run/containerd/s /run/containerd 2>/dev/null || true; fi
 }
 
 down() {

@@ -18,7 +18,12 @@ export const ackedOnce: Checker = {
         : missing !== 0
           ? `${input.ledger.length} chunks were published, ${input.expectedChunks} expected`
           : `${wrong.length} chunks ACKed a wrong number of times (Job[${first.job}]: ${first.ackedReceipted})`,
-      witness: first && { job: first.job, chunk: first.chunk, acks: first.ackedReceipted, history: chunkHistory(input.history, first.job, input.origin) },
+      witness: first && {
+        job: first.job,
+        chunk: first.chunk,
+        acks: first.ackedReceipted,
+        history: chunkHistory(input.history, first.job, input.origin),
+      },
       figures: { chunks: input.ledger.length, acks: input.ledger.reduce((n, c) => n + c.ackedReceipted, 0) },
     };
   },

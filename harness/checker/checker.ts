@@ -1,8 +1,8 @@
 import type { RecordedEvent } from "../../src/events/event-log.js";
 import type { QueueStats } from "../environment/management-api.js";
 import type { ChunkLedger, FaultRecord } from "../history/ledger.js";
-import type { Plan } from "../schedule/plan.js";
 import type { Scenario } from "../scenario/scenario.js";
+import type { Plan } from "../schedule/plan.js";
 
 /** What the checkers may look at: the recorded history, the broker's own counters and the outputs. Never Encore's internals. */
 export interface CheckInput {

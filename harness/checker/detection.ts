@@ -16,7 +16,8 @@ export interface Detection {
 /** How long the broker may take to notice each fault: a reset TCP connection at once, a silent one by heart-beats. */
 const boundFor = (fault: string, heartbeatMs: number) => (fault === "freeze" ? 2.5 * heartbeatMs : 1000);
 
-const busyAt = (attempt: DeliveryAttempt, t: number) => attempt.at <= t && (attempt.endedAt === undefined || attempt.endedAt > t);
+const busyAt = (attempt: DeliveryAttempt, t: number) =>
+  attempt.at <= t && (attempt.endedAt === undefined || attempt.endedAt > t);
 
 /** The first moment at or after `from` when some worker that is not faulted holds no job. */
 function firstFreeWorker(input: CheckInput, from: number): number {
@@ -24,9 +25,13 @@ function firstFreeWorker(input: CheckInput, from: number): number {
   const workers = [...new Set(attempts.map((a) => a.worker))];
   const faultedAt = (w: string, t: number) =>
     input.faults.some((f) => f.worker === w && f.at <= t && (f.healedAt === undefined || f.healedAt > t));
-  const candidates = [from, ...attempts.map((a) => a.endedAt ?? Number.POSITIVE_INFINITY).filter((t) => t >= from)].sort((a, b) => a - b);
+  const candidates = [
+    from,
+    ...attempts.map((a) => a.endedAt ?? Number.POSITIVE_INFINITY).filter((t) => t >= from),
+  ].sort((a, b) => a - b);
   for (const t of candidates) {
-    if (workers.some((w) => !faultedAt(w, t) && !attempts.some((a) => a.worker === w && busyAt(a, t)))) return t;
+    if (workers.some((w) => !faultedAt(w, t) && !attempts.some((a) => a.worker === w && busyAt(a, t))))
+      return t;
   }
   return from;
 }
@@ -35,11 +40,26 @@ export function detections(input: CheckInput): Detection[] {
   return input.faults.map((fault: FaultRecord) => {
     const boundMs = boundFor(fault.fault, input.scenario.heartbeatMs);
     const held: ChunkLedger | undefined = input.ledger.find((c) =>
-      c.deliveries.some((d) => d.worker === fault.worker && d.at <= fault.at && (d.endedAt === undefined || d.endedAt >= fault.at) && d.outcome !== "acked"),
+      c.deliveries.some(
+        (d) =>
+          d.worker === fault.worker &&
+          d.at <= fault.at &&
+          (d.endedAt === undefined || d.endedAt >= fault.at) &&
+          d.outcome !== "acked",
+      ),
     );
     const redelivery = held?.deliveries.find((d) => d.at > fault.at && d.worker !== fault.worker);
     if (!held || !redelivery) {
-      return { fault: fault.fault, worker: fault.worker, job: held?.job ?? null, faultAt: fault.at, redeliveredAt: null, waitForWorkerMs: 0, detectionMs: null, boundMs };
+      return {
+        fault: fault.fault,
+        worker: fault.worker,
+        job: held?.job ?? null,
+        faultAt: fault.at,
+        redeliveredAt: null,
+        waitForWorkerMs: 0,
+        detectionMs: null,
+        boundMs,
+      };
     }
     const ready = firstFreeWorker(input, fault.at);
     return {
@@ -49,7 +69,9 @@ export function detections(input: CheckInput): Detection[] {
       faultAt: Math.round(fault.at),
       redeliveredAt: Math.round(redelivery.at),
       waitForWorkerMs: Math.round(ready - fault.at),
-      detectionMs: Math.round(Math.max(0, redelivery.at - Math.max(fault.at, Math.min(ready, redelivery.at)))),
+      detectionMs: Math.round(
+        Math.max(0, redelivery.at - Math.max(fault.at, Math.min(ready, redelivery.at))),
+      ),
       boundMs,
     };
   });
@@ -71,8 +93,9 @@ export const detection: Checker = {
           ? "no faults injected"
           : late.length > 0
             ? `${late.length} faults not detected in time (worker ${late[0].worker}, Job[${late[0].job}]: ${late[0].detectionMs ?? "never"} ms, bound ${late[0].boundMs} ms)`
-            : measured.map((d) => `${d.fault} ${d.worker}: Job[${d.job}] redelivered after ${d.detectionMs} ms`).join("; ") ||
-              "the faulted workers held no job",
+            : measured
+                .map((d) => `${d.fault} ${d.worker}: Job[${d.job}] redelivered after ${d.detectionMs} ms`)
+                .join("; ") || "the faulted workers held no job",
       witness: late.length > 0 ? late : undefined,
       figures: Object.fromEntries(found.map((d, i) => [`${d.fault}-${i + 1}-ms`, d.detectionMs])),
     };

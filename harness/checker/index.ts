@@ -7,4 +7,11 @@ import { noneLost } from "./none-lost.js";
 import { outputOracle } from "./output-oracle.js";
 
 /** The checks every run is judged by, in report order. */
-export const CHECKERS: readonly Checker[] = [ackedOnce, noneLost, brokerOracle, outputOracle, liveness, detection];
+export const CHECKERS: readonly Checker[] = [
+  ackedOnce,
+  noneLost,
+  brokerOracle,
+  outputOracle,
+  liveness,
+  detection,
+];

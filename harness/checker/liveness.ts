@@ -13,7 +13,9 @@ export const liveness: Checker = {
       summary: done
         ? `done in ${((elapsedMs ?? 0) / 1000).toFixed(2)} s (budget ${(budgetMs / 1000).toFixed(2)} s)`
         : `not done within ${(budgetMs / 1000).toFixed(2)} s (status ${status})`,
-      witness: ok ? undefined : { status, budgetMs, unfinished: input.ledger.filter((c) => c.accepted === 0).map((c) => c.job) },
+      witness: ok
+        ? undefined
+        : { status, budgetMs, unfinished: input.ledger.filter((c) => c.accepted === 0).map((c) => c.job) },
       figures: { elapsedMs: elapsedMs ?? null, budgetMs },
     };
   },

@@ -5,7 +5,9 @@ export const noneLost: Checker = {
   name: "none-lost",
   title: "no chunk lost: each chunk's result accepted exactly once, every extra result dropped and counted",
   check(input) {
-    const bad = input.ledger.filter((c) => c.accepted !== 1 || c.duplicatesDropped !== c.resultsPublished - 1);
+    const bad = input.ledger.filter(
+      (c) => c.accepted !== 1 || c.duplicatesDropped !== c.resultsPublished - 1,
+    );
     const first = bad[0];
     const duplicates = input.ledger.reduce((n, c) => n + c.duplicatesDropped, 0);
     const why = (c: (typeof bad)[number]) =>
@@ -18,14 +20,20 @@ export const noneLost: Checker = {
       check: this.name,
       title: this.title,
       ok: bad.length === 0 && input.ledger.length > 0,
-      summary: bad.length === 0 ? `${input.ledger.length} chunks accepted once each; ${duplicates} duplicates dropped` : why(first),
+      summary:
+        bad.length === 0
+          ? `${input.ledger.length} chunks accepted once each; ${duplicates} duplicates dropped`
+          : why(first),
       witness: first && {
         job: first.job,
         chunk: first.chunk,
         deliveries: first.deliveries,
         history: chunkHistory(input.history, first.job, input.origin),
       },
-      figures: { accepted: input.ledger.filter((c) => c.accepted === 1).length, duplicatesDropped: duplicates },
+      figures: {
+        accepted: input.ledger.filter((c) => c.accepted === 1).length,
+        duplicatesDropped: duplicates,
+      },
     };
   },
 };

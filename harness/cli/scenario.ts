@@ -3,12 +3,12 @@ import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, SettingError } from "../../src/config/settings.js";
+import type { BrokerChoice } from "../environment/pick-broker.js";
 import { writeReports } from "../report/write-report.js";
 import { Cleanup } from "../run/cleanup.js";
 import { runScenario } from "../run/run-scenario.js";
 import { listScenarios, resolveScenario } from "../scenario/resolve-scenario.js";
 import { ScenarioError } from "../scenario/validate-scenario.js";
-import type { BrokerChoice } from "../environment/pick-broker.js";
 
 /**
  *   npm run scenario <name> [-- --seed N --time-scale X --broker auto|container|local|external --out DIR]
@@ -17,9 +17,13 @@ import type { BrokerChoice } from "../environment/pick-broker.js";
  */
 const REPORTS = fileURLToPath(new URL("../../reports/", import.meta.url));
 const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external"];
+/** Set by Ctrl-C: whatever the run was doing then fails, and the exit code is 130, not that failure's. */
+let interrupted = false;
 
 function usage(message: string): never {
-  throw new SettingError(`${message}\nusage: npm run scenario <name> [-- --seed N --time-scale X --broker ${BROKERS.join("|")} --out DIR]\n       npm run scenario -- --list`);
+  throw new SettingError(
+    `${message}\nusage: npm run scenario <name> [-- --seed N --time-scale X --broker ${BROKERS.join("|")} --out DIR]\n       npm run scenario -- --list`,
+  );
 }
 
 /** Splits argv into scenario names and --flag values (`--list` takes no value). */
@@ -30,7 +34,8 @@ function splitArgs(argv: string[]): { names: string[]; flagArgs: string[]; list:
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--list") list = true;
-    else if (arg.startsWith("--")) flagArgs.push(arg, ...(arg.includes("=") || i + 1 >= argv.length ? [] : [argv[++i]]));
+    else if (arg.startsWith("--"))
+      flagArgs.push(arg, ...(arg.includes("=") || i + 1 >= argv.length ? [] : [argv[++i]]));
     else names.push(arg);
   }
   return { names, flagArgs, list };
@@ -47,21 +52,28 @@ async function main(argv: string[]): Promise<number> {
   }
   const known = new Set(["seed", "time-scale", "broker", "broker-url", "broker-image", "out"]);
   for (const flag of flags.keys()) if (!known.has(flag)) usage(`unknown option --${flag}`);
-  if (names.length !== 1) usage(names.length === 0 ? "name a scenario" : `one scenario at a time, not ${names.join(", ")}`);
+  if (names.length !== 1)
+    usage(names.length === 0 ? "name a scenario" : `one scenario at a time, not ${names.join(", ")}`);
   const scenario = resolveScenario(names[0]);
   const seedRaw = flags.get("seed");
-  if (seedRaw !== undefined && !/^\d{1,9}$/.test(seedRaw)) usage(`bad option --seed="${seedRaw}": expected a whole number up to 999999999`);
+  if (seedRaw !== undefined && !/^\d{1,9}$/.test(seedRaw))
+    usage(`bad option --seed="${seedRaw}": expected a whole number up to 999999999`);
   const seed = seedRaw === undefined ? randomInt(1, 1_000_000) : Number(seedRaw);
   const scaleRaw = flags.get("time-scale");
   if (scaleRaw !== undefined) {
     const scale = Number(scaleRaw);
-    if (!(scale > 0 && scale <= 10)) usage(`bad option --time-scale="${scaleRaw}": expected a number above 0 and at most 10`);
+    if (!(scale > 0 && scale <= 10))
+      usage(`bad option --time-scale="${scaleRaw}": expected a number above 0 and at most 10`);
     scenario.timeScale = scale;
   }
   const broker = (flags.get("broker") ?? "auto") as BrokerChoice;
-  if (!BROKERS.includes(broker)) usage(`bad option --broker="${broker}": expected one of ${BROKERS.join(", ")}`);
+  if (!BROKERS.includes(broker))
+    usage(`bad option --broker="${broker}": expected one of ${BROKERS.join(", ")}`);
 
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const outDir = resolve(flags.get("out") ?? join(REPORTS, `${stamp}-${scenario.name}`));
   mkdirSync(outDir, { recursive: true });
   if (!flags.has("out")) {
@@ -78,12 +90,15 @@ async function main(argv: string[]): Promise<number> {
     .join(" ");
 
   const cleanup = new Cleanup();
+  // process.on, not once: execa's signal-exit re-raises a signal that no other listener is left to handle.
   const interrupt = (signal: string) => {
+    if (interrupted) return;
+    interrupted = true;
     process.stderr.write(`\n${signal}: stopping everything...\n`);
     cleanup.run().then(() => process.exit(130));
   };
-  process.once("SIGINT", () => interrupt("SIGINT"));
-  process.once("SIGTERM", () => interrupt("SIGTERM"));
+  process.on("SIGINT", () => interrupt("SIGINT"));
+  process.on("SIGTERM", () => interrupt("SIGTERM"));
 
   try {
     const run = await runScenario({
@@ -101,7 +116,9 @@ async function main(argv: string[]): Promise<number> {
     const out = process.stdout;
     out.write(`\n${scenario.name} (seed ${seed}): ${run.ok ? "PASS" : "FAIL"}\n`);
     for (const c of run.checks) out.write(`  ${c.ok ? "ok  " : "FAIL"} ${c.check}: ${c.summary}\n`);
-    out.write(`  report: ${relative(process.cwd(), join(outDir, "report.md"))} (wall time ${(run.timings.wallMs / 1000).toFixed(1)} s)\n`);
+    out.write(
+      `  report: ${relative(process.cwd(), join(outDir, "report.md"))} (wall time ${(run.timings.wallMs / 1000).toFixed(1)} s)\n`,
+    );
     if (!run.ok) out.write(`  replay: ${replay}\n`);
     return run.ok ? 0 : 1;
   } finally {
@@ -111,10 +128,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => process.exit(interrupted ? 130 : code),
   (error: Error) => {
+    if (interrupted) process.exit(130);
     const usageError = error instanceof SettingError || error instanceof ScenarioError;
-    process.stderr.write(`${usageError ? "" : "environment error: "}${usageError ? error.message : (error.stack ?? error.message)}\n`);
+    process.stderr.write(
+      `${usageError ? "" : "environment error: "}${usageError ? error.message : (error.stack ?? error.message)}\n`,
+    );
     process.exit(2);
   },
 );

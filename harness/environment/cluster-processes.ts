@@ -5,8 +5,8 @@ import { loadSettings, type Settings, settingsEnv } from "../../src/config/setti
 import { forwardLines } from "../../src/process/forward-output.js";
 import { type Child, cliEntry, spawnScript, stopChild } from "../../src/process/spawn-entry.js";
 import type { FaultTarget } from "../nemesis/nemesis.js";
-import type { Plan } from "../schedule/plan.js";
 import type { Scenario } from "../scenario/scenario.js";
+import type { Plan } from "../schedule/plan.js";
 import type { BrokerHandle } from "./broker-environment.js";
 
 export interface WorkerHandle extends FaultTarget {
@@ -39,21 +39,25 @@ export class ClusterProcesses {
   ): Promise<ClusterProcesses> {
     const port = await freePort();
     const total = scenario.workers.healthy + scenario.workers.unhealthy;
-    const settings = loadSettings([], {}, {
-      brokerHost: broker.host,
-      brokerStompPort: String(broker.stompPort),
-      brokerUser: broker.user,
-      brokerPassword: broker.password,
-      heartbeat: `${scenario.heartbeatMs},${scenario.heartbeatMs}`,
-      reconnectMinMs: "100",
-      reconnectMaxMs: "1000",
-      queuePrefix: `encore-${runId}`,
-      serverPort: String(port),
-      dataDir: dirs.data,
-      splitMode: scenario.song.split === "per-worker" ? "per-worker" : "seconds",
-      splitChunks: String(total),
-      chunkSeconds: String(scenario.song.split === "per-worker" ? 30 : scenario.song.split),
-    });
+    const settings = loadSettings(
+      [],
+      {},
+      {
+        brokerHost: broker.host,
+        brokerStompPort: String(broker.stompPort),
+        brokerUser: broker.user,
+        brokerPassword: broker.password,
+        heartbeat: `${scenario.heartbeatMs},${scenario.heartbeatMs}`,
+        reconnectMinMs: "100",
+        reconnectMaxMs: "1000",
+        queuePrefix: `encore-${runId}`,
+        serverPort: String(port),
+        dataDir: dirs.data,
+        splitMode: scenario.song.split === "per-worker" ? "per-worker" : "seconds",
+        splitChunks: String(total),
+        chunkSeconds: String(scenario.song.split === "per-worker" ? 30 : scenario.song.split),
+      },
+    );
     return new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs.events, onLine);
   }
 
@@ -61,7 +65,8 @@ export class ClusterProcesses {
     this.server = this.spawn(cliEntry("server"), "server.jsonl", {});
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (this.server.exitCode !== null) throw new Error("the server exited during start-up (see the timeline)");
+      if (this.server.exitCode !== null)
+        throw new Error("the server exited during start-up (see the timeline)");
       try {
         if ((await fetch(`${this.url}/health`)).ok) return;
       } catch {}

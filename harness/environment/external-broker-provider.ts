@@ -16,7 +16,8 @@ export class ExternalBrokerProvider implements BrokerProvider {
     } catch {
       throw new Error(`bad setting --broker-url="${raw}": expected stomp://user:password@host:port`);
     }
-    if (url.protocol !== "stomp:" || !url.hostname) throw new Error(`bad setting --broker-url="${raw}": expected stomp://user:password@host:port`);
+    if (url.protocol !== "stomp:" || !url.hostname)
+      throw new Error(`bad setting --broker-url="${raw}": expected stomp://user:password@host:port`);
     this.url = url;
   }
 

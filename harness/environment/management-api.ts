@@ -14,13 +14,22 @@ export interface QueueStats {
 interface QueueJson {
   messages_ready?: number;
   messages_unacknowledged?: number;
-  message_stats?: { publish?: number; deliver?: number; deliver_get?: number; redeliver?: number; ack?: number };
+  message_stats?: {
+    publish?: number;
+    deliver?: number;
+    deliver_get?: number;
+    redeliver?: number;
+    ack?: number;
+  };
 }
 
 export async function queueStats(broker: BrokerHandle, queue: string): Promise<QueueStats | undefined> {
   const url = `${broker.managementUrl}/api/queues/%2F/${encodeURIComponent(queue)}`;
   const auth = Buffer.from(`${broker.user}:${broker.password}`).toString("base64");
-  const res = await fetch(url, { headers: { authorization: `Basic ${auth}` }, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(url, {
+    headers: { authorization: `Basic ${auth}` },
+    signal: AbortSignal.timeout(5000),
+  });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`management API ${url}: HTTP ${res.status}`);
   const q = (await res.json()) as QueueJson;
@@ -40,7 +49,11 @@ export async function queueStats(broker: BrokerHandle, queue: string): Promise<Q
  * Counters are sampled (collect_statistics_interval), so they lag: wait until two readings a while apart agree
  * and the queue is drained, or the time is up, and return the last reading.
  */
-export async function settledQueueStats(broker: BrokerHandle, queue: string, timeoutMs = 10_000): Promise<QueueStats | undefined> {
+export async function settledQueueStats(
+  broker: BrokerHandle,
+  queue: string,
+  timeoutMs = 10_000,
+): Promise<QueueStats | undefined> {
   const deadline = Date.now() + timeoutMs;
   let last = await queueStats(broker, queue);
   for (;;) {

@@ -6,7 +6,10 @@ import { LocalBrokerProvider } from "./local-broker-provider.js";
 export type BrokerChoice = "auto" | "container" | "local" | "external";
 
 /** `auto`: the container when a Docker engine answers, else the local node. Says which and why. */
-export async function pickBroker(choice: BrokerChoice, opts: { url?: string; image?: string }): Promise<{ provider: BrokerProvider; why: string }> {
+export async function pickBroker(
+  choice: BrokerChoice,
+  opts: { url?: string; image?: string },
+): Promise<{ provider: BrokerProvider; why: string }> {
   if (choice === "external") {
     if (!opts.url) throw new Error("--broker external needs --broker-url stomp://user:password@host:port");
     return { provider: new ExternalBrokerProvider(opts.url), why: "asked for" };

@@ -1,9 +1,9 @@
+import { runMain } from "../../src/cli/run-main.js";
 import { loadSettings } from "../../src/config/settings.js";
 import { createLogger } from "../../src/log/logger.js";
 import type { JobMessage } from "../../src/messages/job-message.js";
 import type { Delivery } from "../../src/stomp/link.js";
 import { Worker } from "../../src/worker/worker.js";
-import { runMain } from "../../src/cli/run-main.js";
 
 /**
  * A deliberately broken worker: it ACKs a job before doing it, the classic at-least-once trap. If it dies
@@ -11,7 +11,11 @@ import { runMain } from "../../src/cli/run-main.js";
  * "ack-before-work" run it, to show that the harness's checks catch what they claim to catch.
  */
 class AckBeforeWorkWorker extends Worker {
-  protected override async process(delivery: Delivery, job: JobMessage, deliveryCount: number): Promise<void> {
+  protected override async process(
+    delivery: Delivery,
+    job: JobMessage,
+    deliveryCount: number,
+  ): Promise<void> {
     await this.ackJob(delivery, job);
     await this.work(delivery, job, deliveryCount);
   }

@@ -66,7 +66,9 @@ export function faultRecords(history: readonly RecordedEvent[], origin: number):
         at: e.mono - origin,
       });
     } else if (e.type === "fault-healed") {
-      const open = faults.find((f) => f.index === Number(e.target) && f.fault === e.fault && f.healedAt === undefined);
+      const open = faults.find(
+        (f) => f.index === Number(e.target) && f.fault === e.fault && f.healedAt === undefined,
+      );
       if (open) open.healedAt = e.mono - origin;
     }
   }
@@ -76,7 +78,8 @@ export function faultRecords(history: readonly RecordedEvent[], origin: number):
 export function buildLedger(history: readonly RecordedEvent[], origin: number): ChunkLedger[] {
   const faults = faultRecords(history, origin);
   const chunks = new Map<number, ChunkLedger>();
-  const ledgerOf = (e: RecordedEvent): ChunkLedger | undefined => (e.job === undefined ? undefined : chunks.get(e.job));
+  const ledgerOf = (e: RecordedEvent): ChunkLedger | undefined =>
+    e.job === undefined ? undefined : chunks.get(e.job);
   // Jobs first: a worker can record a delivery before the server records the publish receipt.
   for (const e of history) {
     if (e.type === "job-published" && e.job !== undefined) {
@@ -119,7 +122,9 @@ export function buildLedger(history: readonly RecordedEvent[], origin: number): 
     if (e.type === "ack-receipted") entry.ackedReceipted++;
     const ending = ENDINGS[e.type];
     if (ending) {
-      const attempt = [...entry.deliveries].reverse().find((d) => d.worker === e.worker && d.outcome === "unfinished");
+      const attempt = [...entry.deliveries]
+        .reverse()
+        .find((d) => d.worker === e.worker && d.outcome === "unfinished");
       if (attempt) {
         attempt.outcome = ending;
         attempt.endedAt = at;
@@ -131,7 +136,8 @@ export function buildLedger(history: readonly RecordedEvent[], origin: number): 
     for (const attempt of entry.deliveries.filter((d) => d.outcome === "unfinished")) {
       const fault = faults.find((f) => f.worker === attempt.worker && f.at >= attempt.at);
       if (fault) {
-        attempt.outcome = fault.fault === "kill" ? "crashed" : fault.fault === "freeze" ? "frozen" : attempt.outcome;
+        attempt.outcome =
+          fault.fault === "kill" ? "crashed" : fault.fault === "freeze" ? "frozen" : attempt.outcome;
         attempt.endedAt = fault.at;
       }
     }
@@ -139,9 +145,15 @@ export function buildLedger(history: readonly RecordedEvent[], origin: number): 
   return [...chunks.values()].sort((a, b) => a.job - b.job);
 }
 
-/** A chunk's whole recorded history, for a witness: every event that names its job, in order. */
+/** A chunk's whole recorded history, for a witness: every event that names its job, and the faults on the workers that held it. */
 export function chunkHistory(history: readonly RecordedEvent[], job: number, origin: number) {
+  const holders = new Set(
+    history.filter((e) => e.job === job && e.type === "job-delivered").map((e) => e.worker),
+  );
   return history
-    .filter((e) => e.job === job)
-    .map(({ wall: _wall, mono, pid: _pid, job: _job, ...rest }) => ({ at: Math.round(mono - origin), ...rest }));
+    .filter((e) => e.job === job || (e.type.startsWith("fault-") && holders.has(e.worker)))
+    .map(({ wall: _wall, mono, pid: _pid, job: _job, ...rest }) => ({
+      at: Math.round(mono - origin),
+      ...rest,
+    }));
 }

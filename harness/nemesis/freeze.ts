@@ -4,7 +4,8 @@ import { type FaultTarget, type Nemesis, signal } from "./nemesis.js";
 export const freeze: Nemesis = {
   name: "freeze",
   summary: "SIGSTOP a worker process; SIGCONT when healed",
-  describe: (targets: readonly FaultTarget[]) => `Simulating workers freeze. Stopping ${targets.length} workers.`,
+  describe: (targets: readonly FaultTarget[]) =>
+    `Simulating workers freeze. Stopping ${targets.length} workers.`,
   inject: (target) => void signal(target.pid, "SIGSTOP"),
   heal: (target) => void signal(target.pid, "SIGCONT"),
 };

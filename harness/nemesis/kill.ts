@@ -4,6 +4,7 @@ import { type FaultTarget, type Nemesis, signal } from "./nemesis.js";
 export const kill: Nemesis = {
   name: "kill",
   summary: "SIGKILL a worker process",
-  describe: (targets: readonly FaultTarget[]) => `Simulating workers crash. Killing ${targets.length} workers.`,
+  describe: (targets: readonly FaultTarget[]) =>
+    `Simulating workers crash. Killing ${targets.length} workers.`,
   inject: (target) => void signal(target.pid, "SIGKILL"),
 };

@@ -26,7 +26,8 @@ export function reportJson(run: RunRecord) {
   };
 }
 
-const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? "–" : `${(ms / 1000).toFixed(2)} s`);
+const s = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? "–" : `${(ms / 1000).toFixed(2)} s`;
 
 /** report.md: the same run for people. */
 export function reportMarkdown(run: RunRecord): string {
@@ -84,14 +85,25 @@ export function reportMarkdown(run: RunRecord): string {
   const failed = run.checks.filter((c) => !c.ok && c.witness !== undefined);
   if (failed.length > 0) {
     lines.push("## Witnesses", "");
-    for (const c of failed) lines.push(`### ${c.check}`, "", "```json", JSON.stringify(c.witness, null, 2), "```", "");
+    for (const c of failed)
+      lines.push(`### ${c.check}`, "", "```json", JSON.stringify(c.witness, null, 2), "```", "");
   }
-  lines.push("## Timeline", "", "See `timeline.log` (every process, in the original's log format). Broker counters:", "");
+  lines.push(
+    "## Timeline",
+    "",
+    "See `timeline.log` (every process, in the original's log format). Broker counters:",
+    "",
+  );
   lines.push("```json", JSON.stringify(input.broker, null, 2), "```", "");
   return lines.join("\n");
 }
 
+/** History times are fractional ms; whole ms are plenty in a report. */
+const TIME_KEYS = new Set(["at", "endedAt", "healedAt", "faultAt", "redeliveredAt"]);
+const roundTimes = (key: string, value: unknown) =>
+  TIME_KEYS.has(key) && typeof value === "number" ? Math.round(value) : value;
+
 export function writeReports(dir: string, run: RunRecord): void {
-  writeFileSync(join(dir, "report.json"), `${JSON.stringify(reportJson(run), null, 2)}\n`);
+  writeFileSync(join(dir, "report.json"), `${JSON.stringify(reportJson(run), roundTimes, 2)}\n`);
   writeFileSync(join(dir, "report.md"), reportMarkdown(run));
 }

@@ -12,12 +12,12 @@ import type { BrokerHandle } from "../environment/broker-environment.js";
 import { ClusterProcesses, type WorkerHandle } from "../environment/cluster-processes.js";
 import { settledQueueStats } from "../environment/management-api.js";
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
-import { buildLedger, faultRecords } from "../history/ledger.js";
 import { loadHistory } from "../history/history.js";
+import { buildLedger, faultRecords } from "../history/ledger.js";
 import { NEMESES } from "../nemesis/index.js";
-import { type Plan, planRun } from "../schedule/plan.js";
 import type { Scenario } from "../scenario/scenario.js";
-import { Cleanup } from "./cleanup.js";
+import { type Plan, planRun } from "../schedule/plan.js";
+import type { Cleanup } from "./cleanup.js";
 import type { RunRecord } from "./run-record.js";
 import { Timeline } from "./timeline.js";
 
@@ -48,7 +48,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Chunks the song must become, from the scenario alone (not from the product's own split code). */
 export function expectedChunks(scenario: Scenario): number {
   const workers = scenario.workers.healthy + scenario.workers.unhealthy;
-  const bySeconds = Math.ceil(scenario.song.seconds / (scenario.song.split === "per-worker" ? 60 : Math.min(60, scenario.song.split)));
+  const bySeconds = Math.ceil(
+    scenario.song.seconds / (scenario.song.split === "per-worker" ? 60 : Math.min(60, scenario.song.split)),
+  );
   return scenario.song.split === "per-worker" ? Math.max(workers, bySeconds) : bySeconds;
 }
 
@@ -83,8 +85,12 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     artist: "Encore Harness",
     tones: plan.song,
   });
-  const cluster = await ClusterProcesses.create(broker, scenario, runId, { data: join(work, "data"), events: eventsDir }, (line) =>
-    timeline.add(line),
+  const cluster = await ClusterProcesses.create(
+    broker,
+    scenario,
+    runId,
+    { data: join(work, "data"), events: eventsDir },
+    (line) => timeline.add(line),
   );
   cleanup.add("cluster processes", () => cluster.stop());
   await cluster.startServer();
@@ -106,7 +112,9 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   }
 
   const output = await compareWithReference(cluster.url, outcome.song, song, opts.outDir);
-  log.info(`Harness: output ${output.error ?? `matches the single-process reference within ${output.maxDifference} LSB`}`);
+  log.info(
+    `Harness: output ${output.error ?? `matches the single-process reference within ${output.maxDifference} LSB`}`,
+  );
   await cleanup.run();
 
   const history = loadHistory(eventsDir);
@@ -121,13 +129,23 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     faults: faultRecords(history, origin),
     broker: brokerStats,
     output,
-    song: { status: outcome.song.status, done: outcome.song.done, elapsedMs: outcome.song.elapsedMs, budgetMs: plan.budgetMs },
+    song: {
+      status: outcome.song.status,
+      done: outcome.song.done,
+      elapsedMs: outcome.song.elapsedMs,
+      budgetMs: plan.budgetMs,
+    },
   };
   const checks: Verdict[] = CHECKERS.map((checker) => {
     try {
       return checker.check(input);
     } catch (error) {
-      return { check: checker.name, title: checker.title, ok: false, summary: `the check itself failed: ${(error as Error).message}` };
+      return {
+        check: checker.name,
+        title: checker.title,
+        ok: false,
+        summary: `the check itself failed: ${(error as Error).message}`,
+      };
     }
   });
   return {
@@ -188,8 +206,14 @@ async function playSong(
     if (state.status === "failed") break;
     await sleep(100);
   }
-  if (!song.done) timeline.write("ERROR", `Harness: Music[${music.music_id}] not done within the budget (status ${song.status})`);
-  cleanup.add("fault timers", () => timers.forEach(clearTimeout));
+  if (!song.done)
+    timeline.write(
+      "ERROR",
+      `Harness: Music[${music.music_id}] not done within the budget (status ${song.status})`,
+    );
+  cleanup.add("fault timers", () => {
+    for (const timer of timers) clearTimeout(timer);
+  });
   return { song, sentAt };
 }
 
@@ -202,14 +226,20 @@ function scheduleFaults(
   cleanup: Cleanup,
 ): NodeJS.Timeout[] {
   const timers: NodeJS.Timeout[] = [];
-  const after = (ms: number, action: () => void) => timers.push(setTimeout(action, Math.max(0, sentAt + ms - monotonicMs())));
+  const after = (ms: number, action: () => void) =>
+    timers.push(setTimeout(action, Math.max(0, sentAt + ms - monotonicMs())));
   for (const planned of plan.faults) {
     const nemesis = NEMESES[planned.fault];
     const targets = planned.targets.map((i) => workers[i - 1]);
     after(planned.atMs, () => {
       timeline.write("WARNING", nemesis.describe(targets));
       for (const t of targets) {
-        events.record("fault-injected", { fault: nemesis.name, target: t.index, targetPid: t.pid, worker: t.workerId });
+        events.record("fault-injected", {
+          fault: nemesis.name,
+          target: t.index,
+          targetPid: t.pid,
+          worker: t.workerId,
+        });
         nemesis.inject(t);
       }
     });
@@ -222,30 +252,50 @@ function scheduleFaults(
         }
       };
       after(planned.healAtMs, () => {
-        timeline.write("INFO", `Harness: healing ${nemesis.name} of ${targets.map((t) => `Worker[${t.workerId}]`).join(", ")}`);
+        timeline.write(
+          "INFO",
+          `Harness: healing ${nemesis.name} of ${targets.map((t) => `Worker[${t.workerId}]`).join(", ")}`,
+        );
         healAll();
       });
       // Whatever happens, nothing stays frozen.
-      cleanup.add(`heal ${nemesis.name}`, () => targets.forEach((t) => heal(t)));
+      cleanup.add(`heal ${nemesis.name}`, () => {
+        for (const t of targets) heal(t);
+      });
     }
   }
   return timers;
 }
 
-async function compareWithReference(url: string, song: SongOutcome, songFile: string, outDir: string): Promise<CheckInput["output"] & { referenceMs?: number }> {
+async function compareWithReference(
+  url: string,
+  song: SongOutcome,
+  songFile: string,
+  outDir: string,
+): Promise<CheckInput["output"] & { referenceMs?: number }> {
   if (!song.done) return { error: "no output: the song did not finish" };
   try {
     const state = (await (await fetch(`${url}/music/${song.musicId}`)).json()) as { final: string };
     const final = Buffer.from(await (await fetch(`${url}${state.final}`)).arrayBuffer());
     const refDir = join(outDir, "reference");
     const started = monotonicMs();
-    const ref = await spawnEntry("separate", ["--input", songFile, "--out", refDir, "--tracks", "drums,bass,other"], process.env as Record<string, string>);
+    const ref = await spawnEntry(
+      "separate",
+      ["--input", songFile, "--out", refDir, "--tracks", "drums,bass,other"],
+      process.env as Record<string, string>,
+    );
     if (ref.exitCode !== 0) return { error: `the reference run failed (exit ${ref.exitCode})` };
     const referenceMs = Math.round(monotonicMs() - started);
     const reference = readFileSync(join(refDir, "final.wav"));
     const samples = decodeWav(final).samples.length;
     const referenceSamples = decodeWav(reference).samples.length;
-    if (samples !== referenceSamples) return { samples, referenceSamples, referenceMs, error: `length differs: ${samples} vs ${referenceSamples} samples` };
+    if (samples !== referenceSamples)
+      return {
+        samples,
+        referenceSamples,
+        referenceMs,
+        error: `length differs: ${samples} vs ${referenceSamples} samples`,
+      };
     return { maxDifference: maxDifference(final, reference), samples, referenceSamples, referenceMs };
   } catch (error) {
     return { error: `output comparison failed: ${(error as Error).message}` };

@@ -28,7 +28,9 @@ export function resolveScenario(name: string): Scenario {
     const numbers = match.slice(1).map(Number);
     return validateScenario(family.build(name, numbers), name, faults);
   }
-  throw new ScenarioError(`unknown scenario "${name}": not a file in scenarios/ nor one of ${FAMILIES.map((f) => f.form).join(", ")} (see --list)`);
+  throw new ScenarioError(
+    `unknown scenario "${name}": not a file in scenarios/ nor one of ${FAMILIES.map((f) => f.form).join(", ")} (see --list)`,
+  );
 }
 
 export function listScenarios(): { name: string; description: string }[] {

@@ -7,8 +7,16 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function number(where: string, v: unknown, min: number, max: number, integer = false): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw new ScenarioError(`${where} is ${JSON.stringify(v)}: expected ${integer ? "a whole number" : "a number"} from ${min} to ${max}`);
+  if (
+    typeof v !== "number" ||
+    !Number.isFinite(v) ||
+    v < min ||
+    v > max ||
+    (integer && !Number.isInteger(v))
+  ) {
+    throw new ScenarioError(
+      `${where} is ${JSON.stringify(v)}: expected ${integer ? "a whole number" : "a number"} from ${min} to ${max}`,
+    );
   }
   return v;
 }
@@ -21,7 +29,9 @@ export function validateScenario(raw: unknown, source: string, knownFaults: read
   const song = isObject(raw.song) ? raw.song : {};
   const kind = workers.kind ?? "standard";
   if (kind !== "standard" && kind !== "ack-before-work") {
-    throw new ScenarioError(`${at("workers.kind")} is ${JSON.stringify(kind)}: expected "standard" or "ack-before-work"`);
+    throw new ScenarioError(
+      `${at("workers.kind")} is ${JSON.stringify(kind)}: expected "standard" or "ack-before-work"`,
+    );
   }
   const split = song.split ?? "per-worker";
   if (split !== "per-worker") number(at("song.split"), split, 0.5, 3600);
@@ -37,8 +47,14 @@ export function validateScenario(raw: unknown, source: string, knownFaults: read
       unhealthy: number(at("workers.unhealthy"), workers.unhealthy ?? 0, 0, 64, true),
       kind,
     },
-    song: { seconds: number(at("song.seconds"), song.seconds, 1, 600), split: split as Scenario["song"]["split"] },
-    jobSeconds: [number(at("jobSeconds[0]"), jobSeconds[0], 0, 3600), number(at("jobSeconds[1]"), jobSeconds[1], 0, 3600)],
+    song: {
+      seconds: number(at("song.seconds"), song.seconds, 1, 600),
+      split: split as Scenario["song"]["split"],
+    },
+    jobSeconds: [
+      number(at("jobSeconds[0]"), jobSeconds[0], 0, 3600),
+      number(at("jobSeconds[1]"), jobSeconds[1], 0, 3600),
+    ],
     heartbeatMs: number(at("heartbeatMs"), raw.heartbeatMs ?? 2000, 1000, 60_000, true),
     faults: [],
     timeScale: number(at("timeScale"), raw.timeScale ?? 1, 0.0001, 10),
@@ -47,7 +63,8 @@ export function validateScenario(raw: unknown, source: string, knownFaults: read
   if (scenario.jobSeconds[0] > scenario.jobSeconds[1]) {
     throw new ScenarioError(`${at("jobSeconds")} is ${JSON.stringify(jobSeconds)}: min is larger than max`);
   }
-  if (scenario.workers.healthy + scenario.workers.unhealthy < 1) throw new ScenarioError(`${source}: the scenario has no workers`);
+  if (scenario.workers.healthy + scenario.workers.unhealthy < 1)
+    throw new ScenarioError(`${source}: the scenario has no workers`);
   const faults = raw.faults ?? [];
   if (!Array.isArray(faults)) throw new ScenarioError(`${at("faults")}: expected a list`);
   const total = scenario.workers.healthy + scenario.workers.unhealthy;
@@ -55,14 +72,18 @@ export function validateScenario(raw: unknown, source: string, knownFaults: read
     const where = at(`faults[${i}]`);
     if (!isObject(f)) throw new ScenarioError(`${where}: expected an object`);
     if (typeof f.fault !== "string" || !knownFaults.includes(f.fault)) {
-      throw new ScenarioError(`${where}.fault is ${JSON.stringify(f.fault)}: expected one of ${knownFaults.join(", ")}`);
+      throw new ScenarioError(
+        `${where}.fault is ${JSON.stringify(f.fault)}: expected one of ${knownFaults.join(", ")}`,
+      );
     }
     const targets = f.targets ?? "unhealthy";
     if (targets !== "unhealthy") {
       if (!Array.isArray(targets) || targets.length === 0) {
-        throw new ScenarioError(`${where}.targets is ${JSON.stringify(targets)}: expected "unhealthy" or worker numbers`);
+        throw new ScenarioError(
+          `${where}.targets is ${JSON.stringify(targets)}: expected "unhealthy" or worker numbers`,
+        );
       }
-      targets.forEach((t, k) => number(`${where}.targets[${k}]`, t, 1, total, true));
+      for (const [k, t] of targets.entries()) number(`${where}.targets[${k}]`, t, 1, total, true);
     }
     return {
       at: number(`${where}.at`, f.at, 0, 1_000_000),

@@ -28,7 +28,10 @@ export function planRun(scenario: Scenario, seed: number): Plan {
   const total = scenario.workers.healthy + scenario.workers.unhealthy;
   const [min, max] = scenario.jobSeconds;
   const workerJobMs = Array.from({ length: total }, () => Math.round((min + random() * (max - min)) * scale));
-  const unhealthy = Array.from({ length: scenario.workers.unhealthy }, (_, i) => scenario.workers.healthy + i + 1);
+  const unhealthy = Array.from(
+    { length: scenario.workers.unhealthy },
+    (_, i) => scenario.workers.healthy + i + 1,
+  );
   const faults = scenario.faults.map((f) => ({
     fault: f.fault,
     atMs: Math.round(f.at * scale),

@@ -113,12 +113,19 @@ export class LocalBroker implements BrokerEndpoint {
 
   /** Stops the node, its epmd, the reaper, and removes the data dir it created. */
   async stop(): Promise<void> {
+    const group = this.child?.pid;
     await this.signalGroup("SIGTERM", 15_000);
     await this.signalGroup("SIGKILL", 5000);
-    spawnSync("epmd", ["-kill"], {
-      env: { ...process.env, ERL_EPMD_PORT: String(this.epmdPort) },
-      stdio: "ignore",
-    });
+    // The wrapper script can exit before beam.smp does, and epmd refuses to stop while a node is registered.
+    if (group) await groupGone(group, 10_000);
+    for (let i = 0; i < 20; i++) {
+      const killed = spawnSync("epmd", ["-kill"], {
+        env: { ...process.env, ERL_EPMD_PORT: String(this.epmdPort) },
+        encoding: "utf8",
+      });
+      if (!/living nodes/i.test(`${killed.stdout}${killed.stderr}`)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     this.stopReaper();
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
@@ -194,4 +201,19 @@ ${this.ownsDir ? `rm -rf '${this.dir}'` : ""}`;
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: "-kernel inet_dist_use_interface {127,0,0,1}",
     };
   }
+}
+
+async function groupGone(group: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-group, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    process.kill(-group, "SIGKILL");
+  } catch {}
 }

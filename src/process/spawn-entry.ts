@@ -24,6 +24,8 @@ export function spawnScript(file: string, args: string[], env: Record<string, st
     stdio: ["ignore", "pipe", "pipe"],
     reject: false,
     buffer: false,
+    // Escalation to SIGKILL is stopChild's decision, with its own grace period.
+    forceKillAfterDelay: false,
   });
 }
 

@@ -169,7 +169,12 @@ export class Worker {
 
   /** ACK on the connection that delivered the job; it counts only once its RECEIPT is back. */
   protected async ackJob(delivery: Delivery, job: JobMessage): Promise<void> {
-    const ids = { job: job.jobId, music: job.musicId, chunk: job.chunkIndex, connection: delivery.connectionId };
+    const ids = {
+      job: job.jobId,
+      music: job.musicId,
+      chunk: job.chunkIndex,
+      connection: delivery.connectionId,
+    };
     this.events.record("ack-sent", ids);
     try {
       await delivery.ack();

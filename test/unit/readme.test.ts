@@ -13,7 +13,7 @@ describe("README", () => {
 
   it("gives the test command that .ci/run runs", () => {
     const ci = readFileSync(new URL("../../.ci/run", import.meta.url), "utf8");
-    expect(readme).toContain("bash scripts/setup.sh && npm test");
-    expect(ci).toContain("bash scripts/setup.sh && npm test");
+    expect(readme).toContain("bash scripts/test.sh");
+    expect(ci).toContain("bash scripts/test.sh");
   });
 });

@@ -14,7 +14,14 @@ export const freeze: ScenarioFamily = {
     jobSeconds: ORIGINAL_TIMING.jobSeconds,
     heartbeatMs: 1000,
     // Long enough for the broker to drop the frozen connection and for another worker to redo the chunk.
-    faults: [{ at: ORIGINAL_TIMING.faultAt, fault: "freeze", targets: "unhealthy", for: 3 * ORIGINAL_TIMING.jobSeconds[1] }],
+    faults: [
+      {
+        at: ORIGINAL_TIMING.faultAt,
+        fault: "freeze",
+        targets: "unhealthy",
+        for: 3 * ORIGINAL_TIMING.jobSeconds[1],
+      },
+    ],
     timeScale: ORIGINAL_TIMING.timeScale,
     budgetSeconds: budgetFor(n, n - k) + 400,
   }),

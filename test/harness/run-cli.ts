@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Child, spawnScript } from "../../src/process/spawn-entry.js";
+
+export const SCENARIO_CLI = fileURLToPath(new URL("../../harness/cli/scenario.ts", import.meta.url));
+
+export interface CliRun {
+  code: number | undefined;
+  output: string;
+  outDir: string;
+  report: () => ReportJson;
+}
+
+export interface ReportJson {
+  verdict: string;
+  seed: number;
+  environment: { broker: { kind: string } };
+  checks: {
+    check: string;
+    ok: boolean;
+    summary: string;
+    witness?: { job?: number; history?: { type: string }[] };
+  }[];
+  detections: { fault: string; detectionMs: number | null; boundMs: number; job: number | null }[];
+  chunks: { job: number; deliveries: unknown[]; accepted: number; duplicatesDropped: number }[];
+  timings: { wallMs: number };
+}
+
+/** Runs `npm run scenario` as a real process (as a user would), its report in a temp dir. */
+export async function runScenarioCli(
+  args: string[],
+  onLine?: (line: string, child: Child) => void,
+): Promise<CliRun> {
+  const outDir = mkdtempSync(join(tmpdir(), "encore-scenario-test-"));
+  const child = spawnScript(SCENARIO_CLI, [...args, "--out", outDir], process.env as Record<string, string>);
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output += text;
+    if (process.env.ENCORE_TEST_LOG) process.stdout.write(text);
+    for (const line of text.split("\n")) onLine?.(line, child);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const result = await child;
+  return {
+    code: result.exitCode,
+    output,
+    outDir,
+    report: () => JSON.parse(readFileSync(join(outDir, "report.json"), "utf8")) as ReportJson,
+  };
+}

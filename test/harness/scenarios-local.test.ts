@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { encoreProcesses } from "../support/stray-processes.js";
+import { runScenarioCli } from "./run-cli.js";
+
+describe("scenarios on the local broker", () => {
+  it("crash-2-of-12 passes every check, with both crashes redelivered and measured", async () => {
+    const run = await runScenarioCli(["crash-2-of-12", "--broker", "local", "--seed", "11"]);
+    expect(run.code, run.output).toBe(0);
+    const report = run.report();
+    expect(report.verdict).toBe("pass");
+    expect(report.environment.broker.kind).toBe("local");
+    expect(report.checks.map((c) => c.check)).toEqual([
+      "acked-once",
+      "none-lost",
+      "broker-oracle",
+      "output-oracle",
+      "liveness",
+      "detection",
+    ]);
+    expect(report.checks.every((c) => c.ok)).toBe(true);
+    expect(report.chunks).toHaveLength(12);
+    const measured = report.detections.filter((d) => d.detectionMs !== null);
+    expect(measured).toHaveLength(2);
+    for (const d of measured) expect(d.detectionMs).toBeLessThanOrEqual(d.boundMs);
+    const timeline = readFileSync(join(run.outDir, "timeline.log"), "utf8");
+    expect(timeline).toMatch(/ - WARNING - Simulating workers crash\. Killing 2 workers\./);
+    expect(timeline).toMatch(/started Job\[\d+\]\. \(redelivered, delivery 2\)/);
+    expect(timeline).toMatch(/Server: Music\[1\] - total time: \d+\.\d\d\[s\]/);
+    expect(existsSync(join(run.outDir, "report.md"))).toBe(true);
+    // The default time scale keeps the whole run, broker start included, under a minute.
+    expect(report.timings.wallMs).toBeLessThan(60_000);
+  });
+
+  it("freeze-1-of-4 passes: the zombie's late result is dropped and its stale ACK does not count", async () => {
+    const run = await runScenarioCli(["freeze-1-of-4", "--broker", "local", "--seed", "5"]);
+    expect(run.code, run.output).toBe(0);
+    const report = run.report();
+    expect(report.checks.every((c) => c.ok)).toBe(true);
+    const frozen = report.detections.find((d) => d.fault === "freeze");
+    expect(frozen?.job).not.toBeNull();
+    const chunk = report.chunks.find((c) => c.job === frozen?.job);
+    expect(chunk?.accepted).toBe(1);
+    expect(chunk?.duplicatesDropped).toBe(1);
+    expect(JSON.stringify(chunk?.deliveries)).toContain('"outcome":"stale-ack"');
+  });
+
+  it("the checks fail on a broken system: workers that ACK before working lose the crashed chunk", async () => {
+    const run = await runScenarioCli(["broken-ack-before-work", "--broker", "local", "--seed", "5"]);
+    expect(run.code, run.output).toBe(1);
+    const report = run.report();
+    expect(report.verdict).toBe("fail");
+    const noneLost = report.checks.find((c) => c.check === "none-lost");
+    expect(noneLost?.ok).toBe(false);
+    expect(noneLost?.summary).toMatch(/was never accepted: it is lost/);
+    const types = noneLost?.witness?.history?.map((e) => e.type) ?? [];
+    expect(types).toEqual(
+      expect.arrayContaining(["job-published", "job-delivered", "ack-receipted", "fault-injected"]),
+    );
+    expect(run.output).toMatch(/replay: npm run scenario broken-ack-before-work -- --seed 5 --broker local/);
+  });
+
+  it.each([
+    [["no-such-scenario"], /unknown scenario "no-such-scenario"/],
+    [["crash-2-of-12", "--broker", "moon"], /bad option --broker="moon"/],
+    [["crash-2-of-12", "--seed", "x"], /bad option --seed="x"/],
+    [["crash-2-of-12", "--time-scale", "0"], /bad option --time-scale="0"/],
+    [["crash-2-of-12", "--bogus", "1"], /unknown option --bogus/],
+    [["crash-13-of-12"], /workers.healthy is -1/],
+  ])("%j is a usage error with exit code 2", async (args, message) => {
+    const run = await runScenarioCli(args);
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(message);
+  });
+
+  it("Ctrl-C mid-run stops every process it started and exits 130", async () => {
+    const before = encoreProcesses();
+    let interrupted = false;
+    const run = await runScenarioCli(["crash-2-of-12", "--broker", "local", "--seed", "2"], (line, child) => {
+      if (!interrupted && line.includes("Simulating workers crash")) {
+        interrupted = true;
+        process.kill(child.pid ?? 0, "SIGINT");
+      }
+    });
+    expect(interrupted).toBe(true);
+    expect(run.code).toBe(130);
+    await new Promise((r) => setTimeout(r, 1500));
+    const strays = [...encoreProcesses()].filter(([pid]) => !before.has(pid));
+    expect(strays).toEqual([]);
+  });
+});
