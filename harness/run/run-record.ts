@@ -1,13 +1,25 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { CheckInput, Verdict } from "../checker/checker.js";
+import type { Plan } from "../schedule/plan.js";
+import type { Scenario } from "../scenario/scenario.js";
 
-/** Everything a finished run produced; the reports are written from this alone. */
-export interface RunRecord {
-  input: CheckInput;
-  checks: Verdict[];
-  ok: boolean;
+/**
+ * What a run observed besides the events: saved as run.json beside events/, so the verdicts and reports can be
+ * rebuilt later from the recorded run alone (`npm run report <dir>`).
+ */
+export interface RunFacts {
+  scenario: Scenario;
+  plan: Plan;
   seed: number;
   replay: string;
+  expectedChunks: number;
+  /** Monotonic ms at the start of the run: event times are measured from it. */
+  origin: number;
   environment: { broker: { kind: string; description: string; why: string } };
+  broker: CheckInput["broker"];
+  output: CheckInput["output"];
+  song: CheckInput["song"];
   timings: {
     startedAt: string;
     brokerReadyMs: number;
@@ -16,5 +28,17 @@ export interface RunRecord {
     referenceMs: number | null;
     wallMs: number;
   };
+}
+
+/** A judged run: the facts, the check input built from the history, and the verdicts. */
+export interface RunRecord extends Omit<RunFacts, "scenario" | "plan" | "expectedChunks" | "origin" | "broker" | "output" | "song"> {
+  input: CheckInput;
+  checks: Verdict[];
+  ok: boolean;
   timeline: string[];
 }
+
+export const writeRunFacts = (dir: string, facts: RunFacts) =>
+  writeFileSync(join(dir, "run.json"), `${JSON.stringify(facts, null, 2)}\n`);
+
+export const readRunFacts = (dir: string): RunFacts => JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunFacts;

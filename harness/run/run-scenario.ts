@@ -6,19 +6,17 @@ import { makeSong } from "../../src/audio/demo-song.js";
 import { decodeWav } from "../../src/audio/wav.js";
 import { createEventLog, type EventLog, monotonicMs } from "../../src/events/event-log.js";
 import { spawnEntry } from "../../src/process/spawn-entry.js";
-import type { CheckInput, Verdict } from "../checker/checker.js";
-import { CHECKERS } from "../checker/index.js";
+import type { CheckInput } from "../checker/checker.js";
 import type { BrokerHandle } from "../environment/broker-environment.js";
 import { ClusterProcesses, type WorkerHandle } from "../environment/cluster-processes.js";
 import { settledQueueStats } from "../environment/management-api.js";
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
-import { loadHistory } from "../history/history.js";
-import { buildLedger, faultRecords } from "../history/ledger.js";
 import { NEMESES } from "../nemesis/index.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { type Plan, planRun } from "../schedule/plan.js";
 import type { Cleanup } from "./cleanup.js";
-import type { RunRecord } from "./run-record.js";
+import { judgeRun } from "./judge-run.js";
+import { type RunFacts, type RunRecord, writeRunFacts } from "./run-record.js";
 import { Timeline } from "./timeline.js";
 
 export interface RunOptions {
@@ -117,16 +115,14 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   );
   await cleanup.run();
 
-  const history = loadHistory(eventsDir);
-  const ledger = buildLedger(history, origin);
-  const input: CheckInput = {
+  const facts: RunFacts = {
     scenario,
     plan,
+    seed,
+    replay: opts.replay,
     expectedChunks: expectedChunks(scenario),
-    history,
     origin,
-    ledger,
-    faults: faultRecords(history, origin),
+    environment: { broker: { kind: broker.kind, description: broker.description, why } },
     broker: brokerStats,
     output,
     song: {
@@ -135,26 +131,6 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
       elapsedMs: outcome.song.elapsedMs,
       budgetMs: plan.budgetMs,
     },
-  };
-  const checks: Verdict[] = CHECKERS.map((checker) => {
-    try {
-      return checker.check(input);
-    } catch (error) {
-      return {
-        check: checker.name,
-        title: checker.title,
-        ok: false,
-        summary: `the check itself failed: ${(error as Error).message}`,
-      };
-    }
-  });
-  return {
-    input,
-    checks,
-    ok: checks.every((c) => c.ok),
-    seed,
-    replay: opts.replay,
-    environment: { broker: { kind: broker.kind, description: broker.description, why } },
     timings: {
       startedAt: new Date(startedWall).toISOString(),
       brokerReadyMs: Math.round(brokerReadyMs),
@@ -163,8 +139,9 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
       referenceMs: output.referenceMs ?? null,
       wallMs: Date.now() - startedWall,
     },
-    timeline: timeline.lines,
   };
+  writeRunFacts(opts.outDir, facts);
+  return judgeRun(opts.outDir);
 }
 
 /** Uploads the song, asks for the karaoke mix, runs the fault schedule, and waits for the song or the budget. */
