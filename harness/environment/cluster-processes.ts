@@ -26,7 +26,7 @@ export class ClusterProcesses {
   private constructor(
     readonly settings: Settings,
     readonly url: string,
-    private readonly eventsDir: string,
+    private readonly dirs: { events: string; traces: string },
     private readonly onLine: (line: string) => void,
   ) {}
 
@@ -34,7 +34,7 @@ export class ClusterProcesses {
     broker: BrokerHandle,
     scenario: Scenario,
     runId: string,
-    dirs: { data: string; events: string },
+    dirs: { data: string; events: string; traces: string },
     onLine: (line: string) => void,
   ): Promise<ClusterProcesses> {
     const port = await freePort();
@@ -58,7 +58,7 @@ export class ClusterProcesses {
         chunkSeconds: String(scenario.song.split === "per-worker" ? 30 : scenario.song.split),
       },
     );
-    return new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs.events, onLine);
+    return new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs, onLine);
   }
 
   async startServer(): Promise<void> {
@@ -112,7 +112,8 @@ export class ClusterProcesses {
     const env = {
       ...process.env,
       ...settingsEnv(this.settings),
-      EVENTS_FILE: join(this.eventsDir, eventsFile),
+      EVENTS_FILE: join(this.dirs.events, eventsFile),
+      TRACES_FILE: join(this.dirs.traces, eventsFile),
       ...extra,
     } as Record<string, string>;
     const child = spawnScript(script, [], env);

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { detections } from "../checker/detection.js";
 import type { RunRecord } from "../run/run-record.js";
+import { jaegerJson, readSpanLines } from "./jaeger-trace.js";
 
 export const REPORT_SCHEMA = "encore-run-report/1";
 
@@ -105,5 +106,9 @@ const roundTimes = (key: string, value: unknown) =>
 
 export function writeReports(dir: string, run: RunRecord): void {
   writeFileSync(join(dir, "report.json"), `${JSON.stringify(reportJson(run), roundTimes, 2)}\n`);
+  writeFileSync(
+    join(dir, "traces.json"),
+    `${JSON.stringify(jaegerJson(readSpanLines(join(dir, "traces"))))}\n`,
+  );
   writeFileSync(join(dir, "report.md"), reportMarkdown(run));
 }

@@ -4,7 +4,7 @@ import type { CheckInput, Verdict } from "../checker/checker.js";
 import { CHECKERS } from "../checker/index.js";
 import { loadHistory } from "../history/history.js";
 import { buildLedger, faultRecords } from "../history/ledger.js";
-import { readRunFacts, type RunRecord } from "./run-record.js";
+import { type RunRecord, readRunFacts } from "./run-record.js";
 
 /** Judges a recorded run from its folder alone: run.json, events/*.jsonl and timeline.log. */
 export function judgeRun(dir: string): RunRecord {
@@ -26,7 +26,12 @@ export function judgeRun(dir: string): RunRecord {
     try {
       return checker.check(input);
     } catch (error) {
-      return { check: checker.name, title: checker.title, ok: false, summary: `the check itself failed: ${(error as Error).message}` };
+      return {
+        check: checker.name,
+        title: checker.title,
+        ok: false,
+        summary: `the check itself failed: ${(error as Error).message}`,
+      };
     }
   });
   const timelineFile = join(dir, "timeline.log");

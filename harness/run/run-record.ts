@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CheckInput, Verdict } from "../checker/checker.js";
-import type { Plan } from "../schedule/plan.js";
 import type { Scenario } from "../scenario/scenario.js";
+import type { Plan } from "../schedule/plan.js";
 
 /**
  * What a run observed besides the events: saved as run.json beside events/, so the verdicts and reports can be
@@ -31,7 +31,8 @@ export interface RunFacts {
 }
 
 /** A judged run: the facts, the check input built from the history, and the verdicts. */
-export interface RunRecord extends Omit<RunFacts, "scenario" | "plan" | "expectedChunks" | "origin" | "broker" | "output" | "song"> {
+export interface RunRecord
+  extends Omit<RunFacts, "scenario" | "plan" | "expectedChunks" | "origin" | "broker" | "output" | "song"> {
   input: CheckInput;
   checks: Verdict[];
   ok: boolean;
@@ -41,4 +42,5 @@ export interface RunRecord extends Omit<RunFacts, "scenario" | "plan" | "expecte
 export const writeRunFacts = (dir: string, facts: RunFacts) =>
   writeFileSync(join(dir, "run.json"), `${JSON.stringify(facts, null, 2)}\n`);
 
-export const readRunFacts = (dir: string): RunFacts => JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunFacts;
+export const readRunFacts = (dir: string): RunFacts =>
+  JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunFacts;

@@ -61,7 +61,9 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const startedWall = Date.now();
   const origin = monotonicMs();
   const eventsDir = join(opts.outDir, "events");
+  const tracesDir = join(opts.outDir, "traces");
   mkdirSync(eventsDir, { recursive: true });
+  mkdirSync(tracesDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "encore-run-"));
   cleanup.add("temp dir", () => rmSync(work, { recursive: true, force: true }));
   const timeline = new Timeline(join(opts.outDir, "timeline.log"), opts.echo);
@@ -87,7 +89,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     broker,
     scenario,
     runId,
-    { data: join(work, "data"), events: eventsDir },
+    { data: join(work, "data"), events: eventsDir, traces: tracesDir },
     (line) => timeline.add(line),
   );
   cleanup.add("cluster processes", () => cluster.stop());

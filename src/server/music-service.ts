@@ -10,6 +10,7 @@ import type { Logger } from "../log/logger.js";
 import { type Destinations, JOB_QUEUE_ARGS } from "../messages/destinations.js";
 import { encodeJob } from "../messages/job-message.js";
 import type { StompLink } from "../stomp/link.js";
+import { extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
 import { writeAtomic } from "./atomic-write.js";
 import { HttpError } from "./http-error.js";
 import type { JobRecord, MusicRecord, StateStore } from "./state-store.js";
@@ -74,7 +75,14 @@ export class MusicService {
       chunkSeconds: this.settings.chunkSeconds,
       maxChunkSeconds: this.settings.maxChunkSeconds,
     });
+    const split = tracer().startSpan(
+      "split",
+      { attributes: { "encore.music_id": music.music_id } },
+      extractTrace(music.trace ?? {}),
+    );
     const plans = planChunks(music.frames, count, this.engine.radius);
+    split.setAttribute("encore.chunks", plans.length);
+    split.end();
     music.status = "separating";
     music.job_ids = plans.map((plan) => {
       const job: JobRecord = {
@@ -109,6 +117,17 @@ export class MusicService {
     await Promise.all(
       unsent.map(async (job) => {
         job.attempt++;
+        const span = tracer().startSpan(
+          `publish Job[${job.job_id}]`,
+          {
+            attributes: {
+              "encore.job_id": job.job_id,
+              "encore.chunk": job.chunk_index,
+              "encore.attempt": job.attempt,
+            },
+          },
+          extractTrace(music.trace ?? {}),
+        );
         const { headers, body } = encodeJob({
           jobId: job.job_id,
           musicId: job.music_id,
@@ -126,10 +145,11 @@ export class MusicService {
         });
         await this.link.publish(
           this.queues.jobs,
-          { ...headers, ...JOB_QUEUE_ARGS, persistent: "true" },
+          { ...headers, ...injectTrace(inSpan(span)), ...JOB_QUEUE_ARGS, persistent: "true" },
           body,
         );
         job.published = true;
+        span.end();
         this.events.record("job-published", {
           job: job.job_id,
           music: job.music_id,

@@ -5,6 +5,7 @@ import type { Destinations } from "../messages/destinations.js";
 import { MalformedMessageError } from "../messages/header-reader.js";
 import { parseResult, type ResultMessage } from "../messages/result-message.js";
 import type { Delivery, StompLink } from "../stomp/link.js";
+import { extractTrace, tracer } from "../tracing/tracing.js";
 import { writeAtomic } from "./atomic-write.js";
 import { resultFile } from "./mixdown.js";
 import type { SongPipeline } from "./song-pipeline.js";
@@ -75,6 +76,20 @@ export class ResultCollector {
   }
 
   private async accept(result: ResultMessage, delivery: Delivery): Promise<void> {
+    const span = tracer().startSpan(
+      `result Job[${result.jobId}]`,
+      { attributes: { "encore.job_id": result.jobId, "encore.worker_id": result.workerId } },
+      extractTrace(delivery.headers),
+    );
+    try {
+      span.setAttribute("encore.outcome", await this.settle(result, delivery));
+    } finally {
+      span.end();
+    }
+  }
+
+  /** What became of a result: accepted, duplicate, stale, failed or malformed. */
+  private async settle(result: ResultMessage, delivery: Delivery): Promise<string> {
     const job = this.store.state.jobs[result.jobId];
     const music = job && this.store.state.music[job.music_id];
     const ids = { job: result.jobId, music: result.musicId, worker: result.workerId };
@@ -85,13 +100,13 @@ export class ResultCollector {
         `Server: JobDoneMsg[${result.jobId}] from Worker[${result.workerId}] is for no current job (cancelled by a reset?) - dropped`,
       );
       await delivery.ack();
-      return;
+      return "stale";
     }
     if (result.kind === "failed") {
       this.pipeline.fail(music, `Job[${job.job_id}]: ${result.reason}`);
       await this.store.save();
       await delivery.ack();
-      return;
+      return "failed";
     }
     if (job.accepted) {
       job.duplicates++;
@@ -107,14 +122,14 @@ export class ResultCollector {
       );
       await this.store.save();
       await delivery.ack();
-      return;
+      return "duplicate";
     }
     if (result.chunkIndex !== job.chunk_index || result.frames !== job.end - job.start) {
       this.counters.malformed++;
       const reason = `result for Job[${job.job_id}] has chunk ${result.chunkIndex} with ${result.frames} frames, expected chunk ${job.chunk_index} with ${job.end - job.start}`;
       this.log.error(`Server: ${reason} - dead-lettered`);
       await deadLetter(this.link, this.queues.deadLetter, delivery, reason, "Server");
-      return;
+      return "malformed";
     }
     await writeAtomic(resultFile(this.store, music.music_id, job.job_id), delivery.body);
     const time = (result.finishedAt - result.startedAt) / 1000;
@@ -138,5 +153,6 @@ export class ResultCollector {
     this.log.info(`Server: JobDoneMsg[${job.job_id}] - ACK - job time: ${time.toFixed(2)}[s]`);
     this.pipeline.chunkAccepted(music);
     await this.store.save();
+    return "accepted";
   }
 }

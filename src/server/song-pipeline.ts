@@ -1,7 +1,9 @@
+import type { Span } from "@opentelemetry/api";
 import type { EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { seconds } from "../log/logger.js";
 import { LinkClosedError } from "../stomp/link.js";
+import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
 import { HttpError } from "./http-error.js";
 import { chosenStems, mergeSong, writeFinal, writeTracks } from "./mixdown.js";
 import type { MusicService } from "./music-service.js";
@@ -13,6 +15,7 @@ import type { MusicRecord, StateStore } from "./state-store.js";
  */
 export class SongPipeline {
   private readonly running = new Map<number, Promise<void>>();
+  private readonly songSpans = new Map<number, Span>();
 
   constructor(
     private readonly store: StateStore,
@@ -37,6 +40,7 @@ export class SongPipeline {
     music.selected = [...new Set(trackIds)];
     if (music.status === "uploaded" || music.status === "failed") {
       music.requested_at = Date.now();
+      this.startSongSpan(music);
       music.done_at = undefined;
       music.error = undefined;
       this.background(music, () => this.music.separate(music));
@@ -44,6 +48,7 @@ export class SongPipeline {
       // Stems are all in: only the mix is redone, and the song reads as not done until it is.
       music.status = "merging";
       music.requested_at = Date.now();
+      this.startSongSpan(music);
       this.background(music, () => this.finish(music));
     }
     await this.store.save();
@@ -65,6 +70,7 @@ export class SongPipeline {
     if (music.status === "done" || music.status === "failed") return;
     music.status = "failed";
     music.error = reason;
+    this.endSongSpan(music, "failed", new Error(reason));
     this.events.record("song-failed", { music: music.music_id, reason });
     this.log.error(`Server: Music[${music.music_id}] failed: ${reason}`);
   }
@@ -101,20 +107,48 @@ export class SongPipeline {
     this.log.info("Server: Merging chunks...");
     this.events.record("merge-started", { music: id });
     const mergeStarted = Date.now();
+    const songContext = extractTrace(music.trace ?? {});
+    const mergeSpan = tracer().startSpan("merge", { attributes: { "encore.music_id": id } }, songContext);
     const stems = await mergeSong(this.store, music);
     await writeTracks(this.store, music, stems);
+    mergeSpan.end();
     this.log.info(`Server: Music[${id}] - merge time: ${seconds(Date.now() - mergeStarted)}`);
     this.events.record("merge-finished", { music: id, ms: Date.now() - mergeStarted });
     const selection = [...music.selected];
+    const encodeSpan = tracer().startSpan("encode", { attributes: { "encore.music_id": id } }, songContext);
     await writeFinal(this.store, music, stems, chosenStems(music));
+    encodeSpan.end();
     if (this.store.state.music[id] !== music) return;
     music.mixed = selection;
     music.status = "done";
     music.done_at = Date.now();
     await this.store.save();
+    const totalMs = music.done_at - (music.requested_at ?? music.done_at);
+    this.endSongSpan(music, "done");
+    this.events.record("song-done", { music: id, totalMs });
     this.log.info(
       `Server: Music[${id}] - total time: ${seconds(music.done_at - (music.requested_at ?? music.done_at))}`,
     );
+  }
+
+  private startSongSpan(music: MusicRecord): void {
+    const span = tracer().startSpan("song", {
+      attributes: {
+        "encore.music_id": music.music_id,
+        "encore.frames": music.frames,
+        "encore.tracks": music.selected.join(","),
+      },
+    });
+    this.songSpans.get(music.music_id)?.end();
+    this.songSpans.set(music.music_id, span);
+    music.trace = injectTrace(inSpan(span));
+  }
+
+  private endSongSpan(music: MusicRecord, outcome: string, error?: Error): void {
+    const span = this.songSpans.get(music.music_id);
+    if (!span) return;
+    this.songSpans.delete(music.music_id);
+    endSpan(span, outcome, error);
   }
 
   private background(music: MusicRecord, work: () => Promise<void>): void {

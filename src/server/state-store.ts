@@ -26,6 +26,8 @@ export interface MusicRecord {
   /** Selection the current final mix was made from. */
   mixed?: number[];
   error?: string;
+  /** W3C trace context of the song's span: every later span of the song is its child, even after a restart. */
+  trace?: Record<string, string>;
 }
 
 export interface AcceptedResult {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { context } from "@opentelemetry/api";
 import { getEngine } from "../audio/engines/index.js";
 import { separateChunk } from "../audio/separate-chunk.js";
 import type { Settings } from "../config/settings.js";
@@ -12,6 +13,7 @@ import { encodeResult, type ResultMessage } from "../messages/result-message.js"
 import { type Delivery, StompLink } from "../stomp/link.js";
 import { linkOptions } from "../stomp/link-options.js";
 import { ConnectionLostError } from "../stomp/session.js";
+import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
 
 /**
  * A worker takes one job at a time (prefetch 1, client-individual ack): separate, publish the result and wait
@@ -70,39 +72,64 @@ export class Worker {
 
   private async onJob(delivery: Delivery): Promise<void> {
     const deliveryCount = Number(delivery.headers["x-delivery-count"] ?? 0) || 0;
+    const jobId = Number(delivery.headers["job-id"]) || undefined;
     this.events.record("job-delivered", {
-      job: Number(delivery.headers["job-id"]) || undefined,
+      job: jobId,
       music: Number(delivery.headers["music-id"]) || undefined,
       chunk: Number(delivery.headers["chunk-index"]),
       connection: delivery.connectionId,
       redelivered: delivery.redelivered,
       deliveryCount,
     });
+    // One trace per song: the job's headers carry its publish span, so queue wait and this attempt hang under it.
+    const parent = extractTrace(delivery.headers);
+    const attributes = { "encore.job_id": jobId ?? 0, "encore.worker_id": this.id };
+    const publishedAt = Number(delivery.headers["published-at"]);
+    if (publishedAt > 0)
+      tracer().startSpan(`queue wait Job[${jobId}]`, { startTime: publishedAt, attributes }, parent).end();
+    const attempt = tracer().startSpan(
+      `attempt Job[${jobId}]`,
+      {
+        attributes: {
+          ...attributes,
+          "encore.redelivered": delivery.redelivered,
+          "encore.delivery_count": deliveryCount,
+        },
+      },
+      parent,
+    );
+    const outcome = await context.with(inSpan(attempt), () => this.handleJob(delivery, deliveryCount));
+    endSpan(attempt, outcome);
+  }
+
+  /** Returns the attempt's outcome: acked, stale-ack, nacked, cancelled or dead-lettered. */
+  private async handleJob(delivery: Delivery, deliveryCount: number): Promise<string> {
     let job: JobMessage;
     try {
       job = parseJob(delivery.headers, delivery.body);
     } catch (error) {
       await this.reject(delivery, `malformed job: ${(error as Error).message}`, deliveryCount);
-      return;
+      return "dead-lettered";
     }
     if (deliveryCount >= this.settings.jobMaxDeliveries) {
       await this.reject(delivery, `Job[${job.jobId}] delivered ${deliveryCount + 1} times`, deliveryCount);
-      return;
+      return "dead-lettered";
     }
     if (job.epoch < this.cancelledBefore) {
       this.log.warn(`${this.name}: Job[${job.jobId}] was cancelled by a reset - discarded, not processed`);
       this.events.record("job-cancelled", { job: job.jobId });
       await this.settle(job.jobId, () => delivery.ack());
-      return;
+      return "cancelled";
     }
     try {
       await this.process(delivery, job, deliveryCount);
+      return "acked";
     } catch (error) {
       if (error instanceof ConnectionLostError) {
         this.log.warn(
           `${this.name}: Job[${job.jobId}] - connection lost before its ACK (${error.message}); never acked on another connection, so the broker redelivers it`,
         );
-        return;
+        return "stale-ack";
       }
       this.log.error(`${this.name}: Job[${job.jobId}] failed: ${(error as Error).message} - NACK`);
       this.events.record("nack", {
@@ -111,6 +138,7 @@ export class Worker {
         reason: (error as Error).message,
       });
       await this.settle(job.jobId, () => delivery.nack());
+      return "nacked";
     }
   }
 
@@ -158,7 +186,11 @@ export class Worker {
       stems,
     };
     const { headers, body } = encodeResult(result);
-    await this.link.publish(this.queues.results, { ...headers, persistent: "true" }, body);
+    await this.link.publish(
+      this.queues.results,
+      { ...headers, ...injectTrace(context.active()), persistent: "true" },
+      body,
+    );
     this.events.record("result-published", ids);
     this.log.info(
       `${this.name}: Job[${job.jobId}] - JobDoneMsg - job time: ${((Date.now() - startedAt) / 1000).toFixed(2)}[s]` +
