@@ -109,7 +109,8 @@ async function main(argv: string[]): Promise<number> {
       brokerImage: flags.get("broker-image"),
       outDir,
       replay,
-      echo: (line) => process.stdout.write(`${line}\n`),
+      write: (text) => process.stdout.write(text),
+      tty: Boolean(process.stdout.isTTY) && process.env.CI !== "true",
       cleanup,
     });
     writeReports(outDir, run);

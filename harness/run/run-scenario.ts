@@ -17,6 +17,7 @@ import { type Plan, planRun } from "../schedule/plan.js";
 import type { Cleanup } from "./cleanup.js";
 import { judgeRun } from "./judge-run.js";
 import { type RunFacts, type RunRecord, writeRunFacts } from "./run-record.js";
+import { LiveProgress } from "./live-progress.js";
 import { Timeline } from "./timeline.js";
 
 export interface RunOptions {
@@ -28,7 +29,9 @@ export interface RunOptions {
   outDir: string;
   /** The command that replays this run, printed when it fails. */
   replay: string;
-  echo: (line: string) => void;
+  /** Where lines and live progress go; `tty` redraws the status line in place. */
+  write: (text: string) => void;
+  tty: boolean;
   cleanup: Cleanup;
 }
 
@@ -66,7 +69,10 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   mkdirSync(tracesDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "encore-run-"));
   cleanup.add("temp dir", () => rmSync(work, { recursive: true, force: true }));
-  const timeline = new Timeline(join(opts.outDir, "timeline.log"), opts.echo);
+  const workers = scenario.workers.healthy + scenario.workers.unhealthy;
+  const progress = new LiveProgress(eventsDir, workers, opts.write, opts.tty);
+  cleanup.add("live progress", () => progress.stop());
+  const timeline = new Timeline(join(opts.outDir, "timeline.log"), (line) => progress.line(line));
   const log = timeline.logger();
   const harnessEvents: HarnessEvents = createEventLog(join(eventsDir, "harness.jsonl"), "harness");
   const plan = planRun(scenario, seed);
@@ -96,8 +102,9 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   await cluster.startServer();
   await cluster.startWorkers(scenario, plan);
   const clusterReadyMs = monotonicMs() - origin;
+  progress.start();
 
-  const outcome = await playSong(cluster, song, plan, timeline, harnessEvents, cleanup);
+  const outcome = await playSong(cluster, song, plan, timeline, harnessEvents, cleanup, (p) => progress.song(p));
   // Zombies act when healed: let every heal happen and every late result reach the server before judging.
   const lastHeal = Math.max(0, ...plan.faults.map((f) => f.healAtMs ?? 0));
   await sleep(Math.max(0, outcome.sentAt + lastHeal - monotonicMs()) + 1000);
@@ -154,6 +161,7 @@ async function playSong(
   timeline: Timeline,
   events: HarnessEvents,
   cleanup: Cleanup,
+  onProgress: (percent: number) => void,
 ): Promise<{ song: SongOutcome; sentAt: number }> {
   const upload = await fetch(`${cluster.url}/music`, {
     method: "POST",
@@ -177,6 +185,7 @@ async function playSong(
     const res = await fetch(`${cluster.url}/music/${music.music_id}`);
     const state = (await res.json()) as { status: string; progress: number };
     song.status = state.status;
+    onProgress(state.progress);
     if (state.progress === 100) {
       song.done = true;
       song.elapsedMs = Math.round(monotonicMs() - sentAt);
