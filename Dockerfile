@@ -1,4 +1,4 @@
-# Server or worker image for docker-compose.yml (the command picks which). Needs a registry for the base image.
+# The server or a worker for docker-compose.yml (the command picks which). Needs a registry for the base image.
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
@@ -7,5 +7,4 @@ COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
-ENV SERVER_HOST=0.0.0.0 DATA_DIR=/data
 CMD ["npm", "run", "server"]

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { detections } from "../checker/detection.js";
 import type { RunRecord } from "../run/run-record.js";
 import { jaegerJson, readSpanLines } from "./jaeger-trace.js";
+import { lostAttemptSpans } from "./lost-attempt-spans.js";
 
 export const REPORT_SCHEMA = "encore-run-report/1";
 
@@ -106,9 +107,10 @@ const roundTimes = (key: string, value: unknown) =>
 
 export function writeReports(dir: string, run: RunRecord): void {
   writeFileSync(join(dir, "report.json"), `${JSON.stringify(reportJson(run), roundTimes, 2)}\n`);
+  const recorded = readSpanLines(join(dir, "traces"));
   writeFileSync(
     join(dir, "traces.json"),
-    `${JSON.stringify(jaegerJson(readSpanLines(join(dir, "traces"))))}\n`,
+    `${JSON.stringify(jaegerJson([...recorded, ...lostAttemptSpans(run, recorded)]))}\n`,
   );
   writeFileSync(join(dir, "report.md"), reportMarkdown(run));
 }

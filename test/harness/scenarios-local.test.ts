@@ -29,6 +29,16 @@ describe("scenarios on the local broker", () => {
     expect(timeline).toMatch(/started Job\[\d+\]\. \(redelivered, delivery 2\)/);
     expect(timeline).toMatch(/Server: Music\[1\] - total time: \d+\.\d\d\[s\]/);
     expect(existsSync(join(run.outDir, "report.md"))).toBe(true);
+    // One trace for the song; every delivery attempt in it, the two cut short by the crashes too.
+    const traces = JSON.parse(readFileSync(join(run.outDir, "traces.json"), "utf8")) as {
+      data: { spans: { operationName: string; tags: { key: string; value: unknown }[] }[] }[];
+    };
+    expect(traces.data).toHaveLength(1);
+    const attempts = traces.data[0].spans.filter((s) => s.operationName.startsWith("attempt Job["));
+    expect(attempts).toHaveLength(14);
+    const outcomes = attempts.map((s) => s.tags.find((t) => t.key === "encore.outcome")?.value);
+    expect(outcomes.filter((o) => o === "crashed")).toHaveLength(2);
+    expect(outcomes.filter((o) => o === "acked")).toHaveLength(12);
     // The default time scale keeps the whole run, broker start included, under a minute.
     expect(report.timings.wallMs).toBeLessThan(60_000);
   });
