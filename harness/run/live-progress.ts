@@ -12,7 +12,10 @@ export interface ProgressState {
 }
 
 /** Worker states from the recorded history: busy from delivery to its end, dead once killed, frozen until healed. */
-export function progressFrom(history: readonly RecordedEvent[], workers: number): Omit<ProgressState, "elapsedMs" | "songPercent"> {
+export function progressFrom(
+  history: readonly RecordedEvent[],
+  workers: number,
+): Omit<ProgressState, "elapsedMs" | "songPercent"> {
   const busy = new Set<string>();
   const dead = new Set<string>();
   const frozen = new Set<string>();
@@ -20,7 +23,8 @@ export function progressFrom(history: readonly RecordedEvent[], workers: number)
     const w = e.worker;
     if (!w) continue;
     if (e.type === "job-delivered") busy.add(w);
-    else if (["ack-receipted", "ack-failed", "nack", "job-cancelled", "dead-lettered"].includes(e.type)) busy.delete(w);
+    else if (["ack-receipted", "ack-failed", "nack", "job-cancelled", "dead-lettered"].includes(e.type))
+      busy.delete(w);
     else if (e.type === "fault-injected" && e.fault === "kill") dead.add(w);
     else if (e.type === "fault-injected" && e.fault === "freeze") frozen.add(w);
     else if (e.type === "fault-healed") frozen.delete(w);
@@ -87,7 +91,11 @@ export class LiveProgress {
     } catch {
       return;
     }
-    const text = formatProgress({ ...state, elapsedMs: Date.now() - this.started, songPercent: this.songPercent });
+    const text = formatProgress({
+      ...state,
+      elapsedMs: Date.now() - this.started,
+      songPercent: this.songPercent,
+    });
     if (this.tty) {
       this.shown = text;
       this.write(`\r\x1b[K${text}`);

@@ -16,8 +16,8 @@ import type { Scenario } from "../scenario/scenario.js";
 import { type Plan, planRun } from "../schedule/plan.js";
 import type { Cleanup } from "./cleanup.js";
 import { judgeRun } from "./judge-run.js";
-import { type RunFacts, type RunRecord, writeRunFacts } from "./run-record.js";
 import { LiveProgress } from "./live-progress.js";
+import { type RunFacts, type RunRecord, writeRunFacts } from "./run-record.js";
 import { Timeline } from "./timeline.js";
 
 export interface RunOptions {
@@ -104,7 +104,9 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const clusterReadyMs = monotonicMs() - origin;
   progress.start();
 
-  const outcome = await playSong(cluster, song, plan, timeline, harnessEvents, cleanup, (p) => progress.song(p));
+  const outcome = await playSong(cluster, song, plan, timeline, harnessEvents, cleanup, (p) =>
+    progress.song(p),
+  );
   // Zombies act when healed: let every heal happen and every late result reach the server before judging.
   const lastHeal = Math.max(0, ...plan.faults.map((f) => f.healAtMs ?? 0));
   await sleep(Math.max(0, outcome.sentAt + lastHeal - monotonicMs()) + 1000);
