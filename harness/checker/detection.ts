@@ -1,20 +1,20 @@
 import type { ChunkLedger, DeliveryAttempt, FaultRecord } from "../history/ledger.js";
+import { NEMESES } from "../nemesis/index.js";
 import type { Checker, CheckInput } from "./checker.js";
 
 export interface Detection {
   fault: string;
   worker: string | undefined;
+  /** The target's link ("worker-3", "server", "broker"). */
+  link: string;
   job: number | null;
   faultAt: number;
   redeliveredAt: number | null;
   /** Time the chunk had to wait for a free worker after the fault (every worker busy): not the broker's fault. */
   waitForWorkerMs: number;
   detectionMs: number | null;
-  boundMs: number;
+  boundMs: number | null;
 }
-
-/** How long the broker may take to notice each fault: a reset TCP connection at once, a silent one by heart-beats. */
-const boundFor = (fault: string, heartbeatMs: number) => (fault === "freeze" ? 2.5 * heartbeatMs : 1000);
 
 const busyAt = (attempt: DeliveryAttempt, t: number) =>
   attempt.at <= t && (attempt.endedAt === undefined || attempt.endedAt > t);
@@ -36,67 +36,83 @@ function firstFreeWorker(input: CheckInput, from: number): number {
   return from;
 }
 
+/** The chunk a faulted worker was holding (delivered, not yet ACKed) when the fault struck. */
+const heldBy = (input: CheckInput, fault: FaultRecord): ChunkLedger | undefined =>
+  fault.worker === undefined
+    ? undefined
+    : input.ledger.find((c) =>
+        c.deliveries.some(
+          (d) =>
+            d.worker === fault.worker &&
+            d.at <= fault.at &&
+            (d.endedAt === undefined || d.endedAt >= fault.at) &&
+            d.outcome !== "acked",
+        ),
+      );
+
+/** Per fault on a worker: the chunk it held, when that chunk came back, and how that compares with the bound. */
 export function detections(input: CheckInput): Detection[] {
-  return input.faults.map((fault: FaultRecord) => {
-    const boundMs = boundFor(fault.fault, input.scenario.heartbeatMs);
-    const held: ChunkLedger | undefined = input.ledger.find((c) =>
-      c.deliveries.some(
-        (d) =>
-          d.worker === fault.worker &&
-          d.at <= fault.at &&
-          (d.endedAt === undefined || d.endedAt >= fault.at) &&
-          d.outcome !== "acked",
-      ),
-    );
+  return input.faults.map((fault) => {
+    const nemesis = NEMESES[fault.fault];
+    const boundMs = nemesis?.redelivers && nemesis.boundMs ? nemesis.boundMs(input.scenario.heartbeatMs) : null;
+    const held = nemesis?.redelivers ? heldBy(input, fault) : undefined;
     const redelivery = held?.deliveries.find((d) => d.at > fault.at && d.worker !== fault.worker);
+    const base = { fault: fault.fault, worker: fault.worker, link: fault.link, faultAt: Math.round(fault.at), boundMs };
     if (!held || !redelivery) {
-      return {
-        fault: fault.fault,
-        worker: fault.worker,
-        job: held?.job ?? null,
-        faultAt: fault.at,
-        redeliveredAt: null,
-        waitForWorkerMs: 0,
-        detectionMs: null,
-        boundMs,
-      };
+      return { ...base, job: held?.job ?? null, redeliveredAt: null, waitForWorkerMs: 0, detectionMs: null };
     }
     const ready = firstFreeWorker(input, fault.at);
     return {
-      fault: fault.fault,
-      worker: fault.worker,
+      ...base,
       job: held.job,
-      faultAt: Math.round(fault.at),
       redeliveredAt: Math.round(redelivery.at),
       waitForWorkerMs: Math.round(ready - fault.at),
-      detectionMs: Math.round(
-        Math.max(0, redelivery.at - Math.max(fault.at, Math.min(ready, redelivery.at))),
-      ),
-      boundMs,
+      detectionMs: Math.round(Math.max(0, redelivery.at - Math.max(fault.at, Math.min(ready, redelivery.at)))),
     };
   });
 }
 
+/**
+ * Redeliveries no fault explains: a job delivered again although none of its earlier holders was hit by a
+ * fault that makes the broker take a job back (a broker crash explains them all). Slow links must cause none.
+ */
+export function spuriousRedeliveries(input: CheckInput): { job: number; worker: string; at: number }[] {
+  const explaining = input.faults.filter((f) => NEMESES[f.fault]?.redelivers);
+  return input.ledger.flatMap((chunk) =>
+    chunk.deliveries
+      .filter((d, i) => i > 0 && d.redelivered)
+      .filter((d) => {
+        const earlier = chunk.deliveries.filter((e) => e.at < d.at).map((e) => e.worker);
+        return !explaining.some((f) => f.at <= d.at && (f.link === "broker" || (f.worker !== undefined && earlier.includes(f.worker))));
+      })
+      .map((d) => ({ job: chunk.job, worker: d.worker, at: Math.round(d.at) })),
+  );
+}
+
 export const detection: Checker = {
   name: "detection",
-  title: "each fault's chunk is redelivered within its bound (SIGKILL: 1 s; freeze: 2.5 × heart-beat)",
+  title:
+    "each fault's chunk is redelivered within its bound (SIGKILL: 1 s; freeze, partition, cut: 2.5 × heart-beat), and no redelivery without a fault",
   check(input) {
     const found = detections(input);
-    const late = found.filter((d) => d.job !== null && (d.detectionMs === null || d.detectionMs > d.boundMs));
+    const late = found.filter((d) => d.job !== null && d.boundMs !== null && (d.detectionMs === null || d.detectionMs > d.boundMs));
+    const spurious = spuriousRedeliveries(input);
     const measured = found.filter((d) => d.detectionMs !== null);
+    const summary =
+      late.length > 0
+        ? `${late.length} faults not detected in time (worker ${late[0].worker}, Job[${late[0].job}]: ${late[0].detectionMs ?? "never"} ms, bound ${late[0].boundMs} ms)`
+        : spurious.length > 0
+          ? `${spurious.length} redeliveries no fault explains (Job[${spurious[0].job}] to ${spurious[0].worker})`
+          : found.length === 0
+            ? "no faults injected; no redeliveries"
+            : measured.map((d) => `${d.fault} ${d.worker}: Job[${d.job}] redelivered after ${d.detectionMs} ms`).join("; ") ||
+              "no fault cost a held job; no redelivery without a fault";
     return {
       check: this.name,
       title: this.title,
-      ok: late.length === 0,
-      summary:
-        found.length === 0
-          ? "no faults injected"
-          : late.length > 0
-            ? `${late.length} faults not detected in time (worker ${late[0].worker}, Job[${late[0].job}]: ${late[0].detectionMs ?? "never"} ms, bound ${late[0].boundMs} ms)`
-            : measured
-                .map((d) => `${d.fault} ${d.worker}: Job[${d.job}] redelivered after ${d.detectionMs} ms`)
-                .join("; ") || "the faulted workers held no job",
-      witness: late.length > 0 ? late : undefined,
+      ok: late.length === 0 && spurious.length === 0,
+      summary,
+      witness: late.length > 0 ? late : spurious.length > 0 ? spurious : undefined,
       figures: Object.fromEntries(found.map((d, i) => [`${d.fault}-${i + 1}-ms`, d.detectionMs])),
     };
   },

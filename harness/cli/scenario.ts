@@ -11,7 +11,7 @@ import { listScenarios, resolveScenario } from "../scenario/resolve-scenario.js"
 import { ScenarioError } from "../scenario/validate-scenario.js";
 
 /**
- *   npm run scenario <name> [-- --seed N --time-scale X --broker auto|container|local|external --out DIR]
+ *   npm run scenario <name> [-- --seed N --time-scale X --broker auto|container|local|external --broker-url URL --broker-image IMAGE --toxiproxy-url URL --out DIR]
  *   npm run scenario -- --list
  * Exit codes: 0 every check passed, 1 a check failed, 2 a usage or environment error.
  */
@@ -22,7 +22,7 @@ let interrupted = false;
 
 function usage(message: string): never {
   throw new SettingError(
-    `${message}\nusage: npm run scenario <name> [-- --seed N --time-scale X --broker ${BROKERS.join("|")} --out DIR]\n       npm run scenario -- --list`,
+    `${message}\nusage: npm run scenario <name> [-- --seed N --time-scale X --broker ${BROKERS.join("|")} --broker-url URL --broker-image IMAGE --toxiproxy-url URL --out DIR]\n       npm run scenario -- --list`,
   );
 }
 
@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     for (const s of all) process.stdout.write(`${s.name.padEnd(width)}  ${s.description}\n`);
     return 0;
   }
-  const known = new Set(["seed", "time-scale", "broker", "broker-url", "broker-image", "out"]);
+  const known = new Set(["seed", "time-scale", "broker", "broker-url", "broker-image", "toxiproxy-url", "out"]);
   for (const flag of flags.keys()) if (!known.has(flag)) usage(`unknown option --${flag}`);
   if (names.length !== 1)
     usage(names.length === 0 ? "name a scenario" : `one scenario at a time, not ${names.join(", ")}`);
@@ -85,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
     scaleRaw ? `--time-scale ${scaleRaw}` : "",
     broker !== "auto" ? `--broker ${broker}` : "",
     flags.get("broker-url") ? `--broker-url ${flags.get("broker-url")}` : "",
+    flags.get("toxiproxy-url") ? `--toxiproxy-url ${flags.get("toxiproxy-url")}` : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -106,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
       seed,
       broker,
       brokerUrl: flags.get("broker-url"),
+      toxiproxyUrl: flags.get("toxiproxy-url"),
       brokerImage: flags.get("broker-image"),
       outDir,
       replay,

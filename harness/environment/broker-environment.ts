@@ -14,6 +14,10 @@ export interface BrokerHandle {
   readonly password: string;
   /** Stops and removes whatever the provider started (nothing for external). Safe to call twice. */
   stop(): Promise<void>;
+  /** kill -9 of the broker, its data kept (where the provider can). */
+  crash?(): Promise<void>;
+  /** Boots it again on the same data; says where STOMP listens now. */
+  restart?(): Promise<{ stompPort: number }>;
 }
 
 export interface BrokerProvider {

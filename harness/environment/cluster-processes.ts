@@ -28,7 +28,17 @@ export class ClusterProcesses {
     readonly url: string,
     private readonly dirs: { events: string; traces: string },
     private readonly onLine: (line: string) => void,
+    private readonly linkPort: (link: string) => number,
   ) {}
+
+  /** A fault's target by number: 1.. a worker, 0 the server, -1 the broker. */
+  target(index: number, broker: BrokerHandle): FaultTarget {
+    if (index === -1) return { index, link: "broker", pid: 0, workerId: undefined };
+    if (index === 0) return { index, link: "server", pid: this.server?.pid ?? 0, workerId: undefined };
+    const worker = this.workers[index - 1];
+    if (!worker) throw new Error(`no worker ${index} (there are ${this.workers.length}); broker ${broker.kind}`);
+    return worker;
+  }
 
   static async create(
     broker: BrokerHandle,
@@ -36,6 +46,7 @@ export class ClusterProcesses {
     runId: string,
     dirs: { data: string; events: string; traces: string },
     onLine: (line: string) => void,
+    linkPort: (link: string) => number,
   ): Promise<ClusterProcesses> {
     const port = await freePort();
     const total = scenario.workers.healthy + scenario.workers.unhealthy;
@@ -58,11 +69,11 @@ export class ClusterProcesses {
         chunkSeconds: String(scenario.song.split === "per-worker" ? 30 : scenario.song.split),
       },
     );
-    return new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs, onLine);
+    return new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs, onLine, linkPort);
   }
 
   async startServer(): Promise<void> {
-    this.server = this.spawn(cliEntry("server"), "server.jsonl", {});
+    this.server = this.spawn(cliEntry("server"), "server.jsonl", { BROKER_HOST: "127.0.0.1", BROKER_STOMP_PORT: String(this.linkPort("server")) });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (this.server.exitCode !== null)
@@ -79,10 +90,13 @@ export class ClusterProcesses {
   async startWorkers(scenario: Scenario, plan: Plan): Promise<void> {
     const total = scenario.workers.healthy + scenario.workers.unhealthy;
     for (let index = 1; index <= total; index++) {
-      const child = this.spawn(WORKER_SCRIPTS[scenario.workers.kind], `worker-${index}.jsonl`, {
+      const link = `worker-${index}`;
+      const child = this.spawn(WORKER_SCRIPTS[scenario.workers.kind], `${link}.jsonl`, {
         WORKER_MIN_JOB_MS: String(plan.workerJobMs[index - 1]),
+        BROKER_HOST: "127.0.0.1",
+        BROKER_STOMP_PORT: String(this.linkPort(link)),
       });
-      const handle: WorkerHandle = { index, pid: child.pid ?? 0, workerId: undefined, child };
+      const handle: WorkerHandle = { index, link, pid: child.pid ?? 0, workerId: undefined, child };
       forwardLines(child.stdout, (line) => {
         handle.workerId ??= /Worker\[(\w+)\] connected/.exec(line)?.[1];
       });

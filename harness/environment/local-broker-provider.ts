@@ -17,6 +17,11 @@ export class LocalBrokerProvider implements BrokerProvider {
       user: broker.user,
       password: broker.password,
       stop: () => broker.stop(),
+      crash: () => broker.kill9(),
+      restart: async () => {
+        await broker.boot();
+        return { stompPort: broker.stompPort };
+      },
     };
   }
 }

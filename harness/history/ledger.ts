@@ -1,7 +1,9 @@
 import type { RecordedEvent } from "../../src/events/event-log.js";
+import { NEMESES } from "../nemesis/index.js";
 
 export type AttemptOutcome =
   | "acked"
+  | "cut-off"
   | "stale-ack"
   | "nacked"
   | "cancelled"
@@ -40,6 +42,8 @@ export interface ChunkLedger {
 export interface FaultRecord {
   fault: string;
   worker: string | undefined;
+  /** The target's link: "worker-3", "server" or "broker". */
+  link: string;
   index: number;
   pid: number;
   at: number;
@@ -61,6 +65,7 @@ export function faultRecords(history: readonly RecordedEvent[], origin: number):
       faults.push({
         fault: String(e.fault),
         worker: e.worker,
+        link: String(e.link ?? ""),
         index: Number(e.target),
         pid: Number(e.targetPid),
         at: e.mono - origin,
@@ -131,13 +136,15 @@ export function buildLedger(history: readonly RecordedEvent[], origin: number): 
       }
     }
   }
-  // An attempt still open when its worker was killed or frozen ended there.
+  // An attempt still open when a fault hit its worker (or the broker) ended there.
   for (const entry of chunks.values()) {
     for (const attempt of entry.deliveries.filter((d) => d.outcome === "unfinished")) {
-      const fault = faults.find((f) => f.worker === attempt.worker && f.at >= attempt.at);
-      if (fault) {
-        attempt.outcome =
-          fault.fault === "kill" ? "crashed" : fault.fault === "freeze" ? "frozen" : attempt.outcome;
+      const fault = faults.find(
+        (f) => (f.worker === attempt.worker || f.link === "broker") && f.at >= attempt.at && NEMESES[f.fault]?.attemptOutcome,
+      );
+      const outcome = fault && NEMESES[fault.fault]?.attemptOutcome;
+      if (fault && outcome) {
+        attempt.outcome = outcome;
         attempt.endedAt = fault.at;
       }
     }

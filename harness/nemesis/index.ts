@@ -1,8 +1,14 @@
+import { bandwidth } from "./bandwidth.js";
+import { brokerCrash } from "./broker-crash.js";
+import { cut } from "./cut.js";
+import { flap } from "./flap.js";
 import { freeze } from "./freeze.js";
 import { kill } from "./kill.js";
+import { latency } from "./latency.js";
 import type { Nemesis } from "./nemesis.js";
+import { partition } from "./partition.js";
 
-/** Every fault the schedule can name. Network faults (Toxiproxy) join here as files of their own. */
+/** Every fault the schedule can name. A new fault is a new file listed here. */
 export const NEMESES: Readonly<Record<string, Nemesis>> = Object.fromEntries(
-  [kill, freeze].map((n) => [n.name, n]),
+  [kill, freeze, partition, cut, flap, latency, bandwidth, brokerCrash].map((n) => [n.name, n]),
 );

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { detections } from "../checker/detection.js";
 import type { RunRecord } from "../run/run-record.js";
 import { jaegerJson, readSpanLines } from "./jaeger-trace.js";
+import { duration, seconds, spreadDuration } from "./figures.js";
+import { reportHtml } from "./html-report.js";
+import { junitXml } from "./junit-report.js";
 import { lostAttemptSpans } from "./lost-attempt-spans.js";
+import { prettyJson } from "./pretty-json.js";
+import { summarizeRun } from "./summary.js";
 
 export const REPORT_SCHEMA = "encore-run-report/1";
 
@@ -28,21 +33,17 @@ export function reportJson(run: RunRecord) {
   };
 }
 
-const s = (ms: number | null | undefined) =>
-  ms === null || ms === undefined ? "–" : `${(ms / 1000).toFixed(2)} s`;
-
-/** report.md: the same run for people. */
+/** report.md: the same run for people (report.html adds the Gantt chart). */
 export function reportMarkdown(run: RunRecord): string {
   const { input } = run;
-  const deliveries = input.ledger.reduce((n, c) => n + c.deliveries.length, 0);
-  const redeliveries = input.ledger.reduce((n, c) => n + c.deliveries.filter((d) => d.redelivered).length, 0);
-  const duplicates = input.ledger.reduce((n, c) => n + c.duplicatesDropped, 0);
+  const sum = summarizeRun(run);
   const lines = [
     `# ${input.scenario.name}: ${run.ok ? "PASS" : "FAIL"}`,
     "",
     `${input.scenario.description}`,
     "",
-    `Seed ${run.seed} · broker: ${run.environment.broker.description} (${run.environment.broker.why}) · time scale ${input.scenario.timeScale} · started ${run.timings.startedAt}`,
+    `Seed ${run.seed} · broker: ${run.environment.broker.description} (${run.environment.broker.why}) · ` +
+      `Toxiproxy: ${run.environment.toxiproxy.description} · time scale ${input.scenario.timeScale} · started ${run.timings.startedAt}`,
     "",
     `Replay: \`${run.replay}\``,
     "",
@@ -50,16 +51,16 @@ export function reportMarkdown(run: RunRecord): string {
     "",
     "| | check | result |",
     "|---|---|---|",
-    ...run.checks.map((c) => `| ${c.ok ? "✅" : "❌"} | ${c.title} | ${c.summary.replaceAll("|", "\\|")} |`),
+    ...run.checks.map((c) => `| ${c.ok ? "✅" : "❌"} | **${c.check}**: ${c.title} | ${c.summary.replaceAll("|", "\\|")} |`),
     "",
     "## Summary",
     "",
-    "| chunks | deliveries | redeliveries | duplicates dropped | faults | song time | reference (1 process) | broker ready | cluster ready | whole run |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-    `| ${input.ledger.length} | ${deliveries} | ${redeliveries} | ${duplicates} | ${input.faults.length} | ${s(run.timings.songMs)} | ${s(run.timings.referenceMs)} | ${s(run.timings.brokerReadyMs)} | ${s(run.timings.clusterReadyMs)} | ${s(run.timings.wallMs)} |`,
+    "| chunks | deliveries | redeliveries | duplicates dropped | faults | job time (min / median / max) | queue wait (min / median / max) | merge | song (jobs sent → done) | reference (1 process) | whole run |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+    `| ${sum.chunks} | ${sum.deliveries} | ${sum.redeliveries} | ${sum.duplicatesDropped} | ${sum.faults} | ${spreadDuration(sum.jobMs)} | ${spreadDuration(sum.queueWaitMs)} | ${duration(sum.mergeMs)} | ${seconds(sum.totalMs)} | ${seconds(run.timings.referenceMs)} | ${seconds(run.timings.wallMs)} |`,
     "",
   ];
-  const found = detections(input);
+  const found = sum.detections;
   if (found.length > 0) {
     lines.push(
       "## Detection (fault → redelivery)",
@@ -68,7 +69,7 @@ export function reportMarkdown(run: RunRecord): string {
       "|---|---|---|---|---|---|---|---|",
       ...found.map(
         (d) =>
-          `| ${d.fault} | ${d.worker ?? "?"} | ${d.job ?? "none held"} | ${s(d.faultAt)} | ${s(d.redeliveredAt)} | ${s(d.waitForWorkerMs)} | ${d.detectionMs === null ? "–" : `${d.detectionMs} ms`} | ${d.boundMs} ms |`,
+          `| ${d.fault} | ${d.worker ?? d.link} | ${d.job ?? "none held"} | ${seconds(d.faultAt)} | ${seconds(d.redeliveredAt)} | ${seconds(d.waitForWorkerMs)} | ${duration(d.detectionMs)} | ${duration(d.boundMs)} |`,
       ),
       "",
     );
@@ -88,29 +89,27 @@ export function reportMarkdown(run: RunRecord): string {
   if (failed.length > 0) {
     lines.push("## Witnesses", "");
     for (const c of failed)
-      lines.push(`### ${c.check}`, "", "```json", JSON.stringify(c.witness, null, 2), "```", "");
+      lines.push(`### ${c.check}`, "", "```json", prettyJson(c.witness), "```", "");
   }
   lines.push(
     "## Timeline",
     "",
-    "See `timeline.log` (every process, in the original's log format). Broker counters:",
+    "See `timeline.log` (every process, in the original's log format), `report.html` (with the Gantt chart), " +
+      "`traces.json` (Jaeger's JSON format) and `junit.xml`. Broker counters:",
     "",
   );
-  lines.push("```json", JSON.stringify(input.broker, null, 2), "```", "");
+  lines.push("```json", prettyJson(input.broker), "```", "");
   return lines.join("\n");
 }
 
-/** History times are fractional ms; whole ms are plenty in a report. */
-const TIME_KEYS = new Set(["at", "endedAt", "healedAt", "faultAt", "redeliveredAt"]);
-const roundTimes = (key: string, value: unknown) =>
-  TIME_KEYS.has(key) && typeof value === "number" ? Math.round(value) : value;
-
 export function writeReports(dir: string, run: RunRecord): void {
-  writeFileSync(join(dir, "report.json"), `${JSON.stringify(reportJson(run), roundTimes, 2)}\n`);
+  writeFileSync(join(dir, "report.json"), `${prettyJson(reportJson(run))}\n`);
   const recorded = readSpanLines(join(dir, "traces"));
   writeFileSync(
     join(dir, "traces.json"),
     `${JSON.stringify(jaegerJson([...recorded, ...lostAttemptSpans(run, recorded)]))}\n`,
   );
   writeFileSync(join(dir, "report.md"), reportMarkdown(run));
+  writeFileSync(join(dir, "report.html"), reportHtml(run));
+  writeFileSync(join(dir, "junit.xml"), junitXml(run));
 }

@@ -16,7 +16,10 @@ export interface RunFacts {
   expectedChunks: number;
   /** Monotonic ms at the start of the run: event times are measured from it. */
   origin: number;
-  environment: { broker: { kind: string; description: string; why: string } };
+  environment: {
+    broker: { kind: string; description: string; why: string };
+    toxiproxy: { kind: string; description: string };
+  };
   broker: CheckInput["broker"];
   output: CheckInput["output"];
   song: CheckInput["song"];

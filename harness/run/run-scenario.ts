@@ -4,18 +4,20 @@ import { join } from "node:path";
 import { maxDifference } from "../../src/audio/compare-wav.js";
 import { makeSong } from "../../src/audio/demo-song.js";
 import { decodeWav } from "../../src/audio/wav.js";
-import { createEventLog, type EventLog, monotonicMs } from "../../src/events/event-log.js";
+import { createEventLog, monotonicMs } from "../../src/events/event-log.js";
 import { spawnEntry } from "../../src/process/spawn-entry.js";
 import type { CheckInput } from "../checker/checker.js";
 import type { BrokerHandle } from "../environment/broker-environment.js";
-import { ClusterProcesses, type WorkerHandle } from "../environment/cluster-processes.js";
+import { ClusterProcesses } from "../environment/cluster-processes.js";
 import { settledQueueStats } from "../environment/management-api.js";
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
-import { NEMESES } from "../nemesis/index.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { type Plan, planRun } from "../schedule/plan.js";
 import type { Cleanup } from "./cleanup.js";
 import { judgeRun } from "./judge-run.js";
+import { LinkProxies } from "../environment/link-proxies.js";
+import { startToxiproxy } from "../environment/toxiproxy-provider.js";
+import { type FaultEvents, FaultSchedule } from "./fault-schedule.js";
 import { LiveProgress } from "./live-progress.js";
 import { type RunFacts, type RunRecord, writeRunFacts } from "./run-record.js";
 import { Timeline } from "./timeline.js";
@@ -26,6 +28,8 @@ export interface RunOptions {
   broker: BrokerChoice;
   brokerUrl?: string;
   brokerImage?: string;
+  /** A real Toxiproxy's API; otherwise toxiproxy-server from PATH, else the embedded one. */
+  toxiproxyUrl?: string;
   outDir: string;
   /** The command that replays this run, printed when it fails. */
   replay: string;
@@ -41,8 +45,6 @@ interface SongOutcome {
   done: boolean;
   elapsedMs?: number;
 }
-
-type HarnessEvents = EventLog<"fault-injected" | "fault-healed">;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -74,7 +76,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   cleanup.add("live progress", () => progress.stop());
   const timeline = new Timeline(join(opts.outDir, "timeline.log"), (line) => progress.line(line));
   const log = timeline.logger();
-  const harnessEvents: HarnessEvents = createEventLog(join(eventsDir, "harness.jsonl"), "harness");
+  const harnessEvents: FaultEvents = createEventLog(join(eventsDir, "harness.jsonl"), "harness");
   const plan = planRun(scenario, seed);
   const runId = `${startedWall.toString(36)}-${process.pid}`;
 
@@ -85,6 +87,15 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   cleanup.add("broker", () => broker.stop());
   const brokerReadyMs = monotonicMs() - origin;
   log.info(`Harness: ${broker.description}`);
+  const toxiproxy = await startToxiproxy(opts.toxiproxyUrl, seed, log);
+  cleanup.add("toxiproxy", () => toxiproxy.stop());
+  const proxies = new LinkProxies(toxiproxy.url);
+  const links = ["server", ...Array.from({ length: workers }, (_, i) => `worker-${i + 1}`)];
+  await proxies.create(links, `${broker.host}:${broker.stompPort}`);
+  cleanup.add("link proxies", async () => {
+    await proxies.heal();
+    await proxies.remove();
+  });
 
   const song = makeSong(join(work, "song.mp3"), scenario.song.seconds, {
     title: `${scenario.name} seed ${seed}`,
@@ -97,6 +108,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     runId,
     { data: join(work, "data"), events: eventsDir, traces: tracesDir },
     (line) => timeline.add(line),
+    (link) => proxies.port(link),
   );
   cleanup.add("cluster processes", () => cluster.stop());
   await cluster.startServer();
@@ -104,12 +116,12 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const clusterReadyMs = monotonicMs() - origin;
   progress.start();
 
-  const outcome = await playSong(cluster, song, plan, timeline, harnessEvents, cleanup, (p) =>
-    progress.song(p),
-  );
+  const faults = new FaultSchedule(plan, (index) => cluster.target(index, broker), { proxies, broker }, timeline, harnessEvents);
+  cleanup.add("faults", () => faults.stop());
+  const outcome = await playSong(cluster, song, plan, timeline, faults, (p) => progress.song(p));
   // Zombies act when healed: let every heal happen and every late result reach the server before judging.
-  const lastHeal = Math.max(0, ...plan.faults.map((f) => f.healAtMs ?? 0));
-  await sleep(Math.max(0, outcome.sentAt + lastHeal - monotonicMs()) + 1000);
+  await sleep(Math.max(0, outcome.sentAt + faults.lastHealMs - monotonicMs()) + 1000);
+  await faults.settled();
   const prefix = cluster.settings.queuePrefix;
   let brokerStats: CheckInput["broker"];
   try {
@@ -133,7 +145,10 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     replay: opts.replay,
     expectedChunks: expectedChunks(scenario),
     origin,
-    environment: { broker: { kind: broker.kind, description: broker.description, why } },
+    environment: {
+      broker: { kind: broker.kind, description: broker.description, why },
+      toxiproxy: { kind: toxiproxy.kind, description: toxiproxy.description },
+    },
     broker: brokerStats,
     output,
     song: {
@@ -161,8 +176,7 @@ async function playSong(
   songFile: string,
   plan: Plan,
   timeline: Timeline,
-  events: HarnessEvents,
-  cleanup: Cleanup,
+  faults: FaultSchedule,
   onProgress: (percent: number) => void,
 ): Promise<{ song: SongOutcome; sentAt: number }> {
   const upload = await fetch(`${cluster.url}/music`, {
@@ -181,11 +195,16 @@ async function playSong(
   });
   if (!chosen.ok) throw new Error(`choosing tracks failed: ${chosen.status} ${await chosen.text()}`);
 
-  const timers = scheduleFaults(cluster.workers, plan, timeline, events, sentAt, cleanup);
+  faults.start(sentAt);
   const song: SongOutcome = { musicId: music.music_id, status: "separating", done: false };
   while (monotonicMs() - sentAt < plan.budgetMs) {
-    const res = await fetch(`${cluster.url}/music/${music.music_id}`);
-    const state = (await res.json()) as { status: string; progress: number };
+    let state: { status: string; progress: number };
+    try {
+      state = (await (await fetch(`${cluster.url}/music/${music.music_id}`)).json()) as typeof state;
+    } catch {
+      await sleep(100);
+      continue;
+    }
     song.status = state.status;
     onProgress(state.progress);
     if (state.progress === 100) {
@@ -201,60 +220,7 @@ async function playSong(
       "ERROR",
       `Harness: Music[${music.music_id}] not done within the budget (status ${song.status})`,
     );
-  cleanup.add("fault timers", () => {
-    for (const timer of timers) clearTimeout(timer);
-  });
   return { song, sentAt };
-}
-
-function scheduleFaults(
-  workers: readonly WorkerHandle[],
-  plan: Plan,
-  timeline: Timeline,
-  events: HarnessEvents,
-  sentAt: number,
-  cleanup: Cleanup,
-): NodeJS.Timeout[] {
-  const timers: NodeJS.Timeout[] = [];
-  const after = (ms: number, action: () => void) =>
-    timers.push(setTimeout(action, Math.max(0, sentAt + ms - monotonicMs())));
-  for (const planned of plan.faults) {
-    const nemesis = NEMESES[planned.fault];
-    const targets = planned.targets.map((i) => workers[i - 1]);
-    after(planned.atMs, () => {
-      timeline.write("WARNING", nemesis.describe(targets));
-      for (const t of targets) {
-        events.record("fault-injected", {
-          fault: nemesis.name,
-          target: t.index,
-          targetPid: t.pid,
-          worker: t.workerId,
-        });
-        nemesis.inject(t);
-      }
-    });
-    const heal = nemesis.heal;
-    if (planned.healAtMs !== undefined && heal) {
-      const healAll = () => {
-        for (const t of targets) {
-          heal(t);
-          events.record("fault-healed", { fault: nemesis.name, target: t.index, worker: t.workerId });
-        }
-      };
-      after(planned.healAtMs, () => {
-        timeline.write(
-          "INFO",
-          `Harness: healing ${nemesis.name} of ${targets.map((t) => `Worker[${t.workerId}]`).join(", ")}`,
-        );
-        healAll();
-      });
-      // Whatever happens, nothing stays frozen.
-      cleanup.add(`heal ${nemesis.name}`, () => {
-        for (const t of targets) heal(t);
-      });
-    }
-  }
-  return timers;
 }
 
 async function compareWithReference(

@@ -33,8 +33,16 @@ export interface FaultSpec {
   at: number;
   /** A nemesis name (harness/nemesis), e.g. "kill" or "freeze". */
   fault: string;
-  /** Which workers: the unhealthy ones, or worker numbers (1-based, in start order). */
-  targets: "unhealthy" | number[];
+  /**
+   * What it hits: the unhealthy workers, every worker, the server, all of them (workers and server), the
+   * broker, or worker numbers (1-based, in start order).
+   */
+  targets: TargetSelector;
   /** Scenario seconds until the fault is healed (a frozen worker resumed); absent: never (a kill). */
   for?: number;
+  /** The fault's own numbers, e.g. {latencyMs: 200, jitterMs: 100} or {rateKBps: 500}; real ms, not scaled. */
+  params?: Record<string, number>;
 }
+
+export type TargetSelector = "unhealthy" | "workers" | "server" | "all" | "broker" | number[];
+export const TARGET_WORDS = ["unhealthy", "workers", "server", "all", "broker"] as const;

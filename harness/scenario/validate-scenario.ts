@@ -1,4 +1,4 @@
-import type { FaultSpec, Scenario } from "./scenario.js";
+import { type FaultSpec, type Scenario, TARGET_WORDS } from "./scenario.js";
 
 export class ScenarioError extends Error {}
 
@@ -19,6 +19,11 @@ function number(where: string, v: unknown, min: number, max: number, integer = f
     );
   }
   return v;
+}
+
+function numbers(where: string, v: unknown): Record<string, number> {
+  if (!isObject(v)) throw new ScenarioError(`${where} is ${JSON.stringify(v)}: expected an object of numbers`);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, number(`${where}.${k}`, x, 0, 10_000_000)]));
 }
 
 /** Checks a scenario read from a file (or built by a family) and names the first bad field and its value. */
@@ -77,10 +82,10 @@ export function validateScenario(raw: unknown, source: string, knownFaults: read
       );
     }
     const targets = f.targets ?? "unhealthy";
-    if (targets !== "unhealthy") {
+    if (!(TARGET_WORDS as readonly unknown[]).includes(targets)) {
       if (!Array.isArray(targets) || targets.length === 0) {
         throw new ScenarioError(
-          `${where}.targets is ${JSON.stringify(targets)}: expected "unhealthy" or worker numbers`,
+          `${where}.targets is ${JSON.stringify(targets)}: expected one of ${TARGET_WORDS.join(", ")} or worker numbers`,
         );
       }
       for (const [k, t] of targets.entries()) number(`${where}.targets[${k}]`, t, 1, total, true);
@@ -90,6 +95,7 @@ export function validateScenario(raw: unknown, source: string, knownFaults: read
       fault: f.fault,
       targets: targets as FaultSpec["targets"],
       ...(f.for === undefined ? {} : { for: number(`${where}.for`, f.for, 0, 1_000_000) }),
+      ...(f.params === undefined ? {} : { params: numbers(`${where}.params`, f.params) }),
     };
   });
   return scenario;

@@ -1,4 +1,5 @@
-import type { Scenario } from "../scenario/scenario.js";
+import { NEMESES } from "../nemesis/index.js";
+import type { Scenario, TargetSelector } from "../scenario/scenario.js";
 import { seededRandom } from "./seeded-random.js";
 
 export interface PlannedFault {
@@ -7,8 +8,9 @@ export interface PlannedFault {
   atMs: number;
   /** Real ms after the song's jobs were sent; undefined: never healed during the run. */
   healAtMs?: number;
-  /** 1-based worker numbers. */
+  /** Worker numbers (1-based); 0 is the server, -1 the broker. */
   targets: number[];
+  params: Record<string, number>;
 }
 
 export interface Plan {
@@ -21,6 +23,17 @@ export interface Plan {
   budgetMs: number;
 }
 
+function targetsOf(selector: TargetSelector, scenario: Scenario): number[] {
+  const total = scenario.workers.healthy + scenario.workers.unhealthy;
+  const workers = Array.from({ length: total }, (_, i) => i + 1);
+  if (selector === "unhealthy") return workers.slice(scenario.workers.healthy);
+  if (selector === "workers") return workers;
+  if (selector === "server") return [0];
+  if (selector === "all") return [0, ...workers];
+  if (selector === "broker") return [-1];
+  return [...selector];
+}
+
 /** Everything random about a run comes from here, from the seed alone: same seed, same song, same schedule. */
 export function planRun(scenario: Scenario, seed: number): Plan {
   const random = seededRandom(seed);
@@ -28,16 +41,18 @@ export function planRun(scenario: Scenario, seed: number): Plan {
   const total = scenario.workers.healthy + scenario.workers.unhealthy;
   const [min, max] = scenario.jobSeconds;
   const workerJobMs = Array.from({ length: total }, () => Math.round((min + random() * (max - min)) * scale));
-  const unhealthy = Array.from(
-    { length: scenario.workers.unhealthy },
-    (_, i) => scenario.workers.healthy + i + 1,
-  );
-  const faults = scenario.faults.map((f) => ({
-    fault: f.fault,
-    atMs: Math.round(f.at * scale),
-    healAtMs: f.for === undefined ? undefined : Math.round((f.at + f.for) * scale),
-    targets: f.targets === "unhealthy" ? unhealthy : [...f.targets],
-  }));
+  const faults = scenario.faults
+    .flatMap((f) => {
+      const planned: PlannedFault = {
+        fault: f.fault,
+        atMs: Math.round(f.at * scale),
+        healAtMs: f.for === undefined ? undefined : Math.round((f.at + f.for) * scale),
+        targets: targetsOf(f.targets, scenario),
+        params: f.params ?? {},
+      };
+      return NEMESES[f.fault]?.plan?.(planned, random) ?? [planned];
+    })
+    .sort((a, b) => a.atMs - b.atMs);
   const pick = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
   return {
     seed,

@@ -1,0 +1,24 @@
+import type { ToxicType } from "toxiproxy-node-client";
+import type { FaultTarget, NemesisContext } from "./nemesis.js";
+
+/** Adds the same toxic to both directions of a link, named after the fault so healing removes exactly it. */
+export async function addBothWays(
+  target: FaultTarget,
+  ctx: NemesisContext,
+  fault: string,
+  type: ToxicType,
+  attributes: Record<string, number>,
+): Promise<void> {
+  const proxy = await ctx.proxies.get(target.link);
+  for (const stream of ["upstream", "downstream"] as const) {
+    await proxy.addToxic({ name: `${fault}_${stream}`, type, stream, toxicity: 1, attributes });
+  }
+}
+
+export async function removeBothWays(target: FaultTarget, ctx: NemesisContext, fault: string): Promise<void> {
+  const proxy = await ctx.proxies.get(target.link);
+  for (const stream of ["upstream", "downstream"]) {
+    const toxic = await proxy.getToxic(`${fault}_${stream}`).catch(() => undefined);
+    await toxic?.remove();
+  }
+}
