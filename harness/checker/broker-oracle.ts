@@ -14,7 +14,12 @@ export const brokerOracle: Checker = {
   check(input) {
     const { jobs, results, error } = input.broker;
     if (error || !jobs) {
-      return { check: this.name, title: this.title, ok: false, summary: `no broker counters: ${error ?? "job queue not found"}` };
+      return {
+        check: this.name,
+        title: this.title,
+        ok: false,
+        summary: `no broker counters: ${error ?? "job queue not found"}`,
+      };
     }
     const chunks = input.expectedChunks;
     const restarted = input.faults.some((f) => f.link === "broker");
@@ -25,8 +30,11 @@ export const brokerOracle: Checker = {
       !restarted &&
         jobs.deliver !== chunks + jobs.redeliver &&
         `delivered ${jobs.deliver}, expected ${chunks} + ${jobs.redeliver} redeliveries`,
-      !restarted && jobs.redeliver < costly && `${jobs.redeliver} redeliveries for ${costly} faults that cost a held job`,
-      (jobs.ready !== 0 || jobs.unacked !== 0) && `job queue ends with ${jobs.ready} ready and ${jobs.unacked} unacked`,
+      !restarted &&
+        jobs.redeliver < costly &&
+        `${jobs.redeliver} redeliveries for ${costly} faults that cost a held job`,
+      (jobs.ready !== 0 || jobs.unacked !== 0) &&
+        `job queue ends with ${jobs.ready} ready and ${jobs.unacked} unacked`,
       results &&
         (results.ready !== 0 || results.unacked !== 0) &&
         `result queue ends with ${results.ready} ready and ${results.unacked} unacked`,

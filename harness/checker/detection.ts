@@ -54,10 +54,17 @@ const heldBy = (input: CheckInput, fault: FaultRecord): ChunkLedger | undefined 
 export function detections(input: CheckInput): Detection[] {
   return input.faults.map((fault) => {
     const nemesis = NEMESES[fault.fault];
-    const boundMs = nemesis?.redelivers && nemesis.boundMs ? nemesis.boundMs(input.scenario.heartbeatMs) : null;
+    const boundMs =
+      nemesis?.redelivers && nemesis.boundMs ? nemesis.boundMs(input.scenario.heartbeatMs) : null;
     const held = nemesis?.redelivers ? heldBy(input, fault) : undefined;
     const redelivery = held?.deliveries.find((d) => d.at > fault.at && d.worker !== fault.worker);
-    const base = { fault: fault.fault, worker: fault.worker, link: fault.link, faultAt: Math.round(fault.at), boundMs };
+    const base = {
+      fault: fault.fault,
+      worker: fault.worker,
+      link: fault.link,
+      faultAt: Math.round(fault.at),
+      boundMs,
+    };
     if (!held || !redelivery) {
       return { ...base, job: held?.job ?? null, redeliveredAt: null, waitForWorkerMs: 0, detectionMs: null };
     }
@@ -67,7 +74,9 @@ export function detections(input: CheckInput): Detection[] {
       job: held.job,
       redeliveredAt: Math.round(redelivery.at),
       waitForWorkerMs: Math.round(ready - fault.at),
-      detectionMs: Math.round(Math.max(0, redelivery.at - Math.max(fault.at, Math.min(ready, redelivery.at)))),
+      detectionMs: Math.round(
+        Math.max(0, redelivery.at - Math.max(fault.at, Math.min(ready, redelivery.at))),
+      ),
     };
   });
 }
@@ -83,7 +92,10 @@ export function spuriousRedeliveries(input: CheckInput): { job: number; worker: 
       .filter((d, i) => i > 0 && d.redelivered)
       .filter((d) => {
         const earlier = chunk.deliveries.filter((e) => e.at < d.at).map((e) => e.worker);
-        return !explaining.some((f) => f.at <= d.at && (f.link === "broker" || (f.worker !== undefined && earlier.includes(f.worker))));
+        return !explaining.some(
+          (f) =>
+            f.at <= d.at && (f.link === "broker" || (f.worker !== undefined && earlier.includes(f.worker))),
+        );
       })
       .map((d) => ({ job: chunk.job, worker: d.worker, at: Math.round(d.at) })),
   );
@@ -95,7 +107,9 @@ export const detection: Checker = {
     "each fault's chunk is redelivered within its bound (SIGKILL: 1 s; freeze, partition, cut: 2.5 × heart-beat), and no redelivery without a fault",
   check(input) {
     const found = detections(input);
-    const late = found.filter((d) => d.job !== null && d.boundMs !== null && (d.detectionMs === null || d.detectionMs > d.boundMs));
+    const late = found.filter(
+      (d) => d.job !== null && d.boundMs !== null && (d.detectionMs === null || d.detectionMs > d.boundMs),
+    );
     const spurious = spuriousRedeliveries(input);
     const measured = found.filter((d) => d.detectionMs !== null);
     const summary =
@@ -105,8 +119,9 @@ export const detection: Checker = {
           ? `${spurious.length} redeliveries no fault explains (Job[${spurious[0].job}] to ${spurious[0].worker})`
           : found.length === 0
             ? "no faults injected; no redeliveries"
-            : measured.map((d) => `${d.fault} ${d.worker}: Job[${d.job}] redelivered after ${d.detectionMs} ms`).join("; ") ||
-              "no fault cost a held job; no redelivery without a fault";
+            : measured
+                .map((d) => `${d.fault} ${d.worker}: Job[${d.job}] redelivered after ${d.detectionMs} ms`)
+                .join("; ") || "no fault cost a held job; no redelivery without a fault";
     return {
       check: this.name,
       title: this.title,

@@ -50,7 +50,15 @@ async function main(argv: string[]): Promise<number> {
     for (const s of all) process.stdout.write(`${s.name.padEnd(width)}  ${s.description}\n`);
     return 0;
   }
-  const known = new Set(["seed", "time-scale", "broker", "broker-url", "broker-image", "toxiproxy-url", "out"]);
+  const known = new Set([
+    "seed",
+    "time-scale",
+    "broker",
+    "broker-url",
+    "broker-image",
+    "toxiproxy-url",
+    "out",
+  ]);
   for (const flag of flags.keys()) if (!known.has(flag)) usage(`unknown option --${flag}`);
   if (names.length !== 1)
     usage(names.length === 0 ? "name a scenario" : `one scenario at a time, not ${names.join(", ")}`);
@@ -75,6 +83,20 @@ async function main(argv: string[]): Promise<number> {
     .replace(/[-:]/g, "")
     .replace(/\.\d+Z$/, "Z");
   const outDir = resolve(flags.get("out") ?? join(REPORTS, `${stamp}-${scenario.name}`));
+  // A reused --out folder must not mix this run's history with an earlier one's.
+  for (const owned of [
+    "events",
+    "traces",
+    "reference",
+    "run.json",
+    "timeline.log",
+    "traces.json",
+    "junit.xml",
+  ]) {
+    rmSync(join(outDir, owned), { recursive: true, force: true });
+  }
+  for (const report of ["report.json", "report.md", "report.html"])
+    rmSync(join(outDir, report), { force: true });
   mkdirSync(outDir, { recursive: true });
   if (!flags.has("out")) {
     rmSync(join(REPORTS, "latest"), { force: true });

@@ -36,7 +36,8 @@ export class ClusterProcesses {
     if (index === -1) return { index, link: "broker", pid: 0, workerId: undefined };
     if (index === 0) return { index, link: "server", pid: this.server?.pid ?? 0, workerId: undefined };
     const worker = this.workers[index - 1];
-    if (!worker) throw new Error(`no worker ${index} (there are ${this.workers.length}); broker ${broker.kind}`);
+    if (!worker)
+      throw new Error(`no worker ${index} (there are ${this.workers.length}); broker ${broker.kind}`);
     return worker;
   }
 
@@ -73,7 +74,10 @@ export class ClusterProcesses {
   }
 
   async startServer(): Promise<void> {
-    this.server = this.spawn(cliEntry("server"), "server.jsonl", { BROKER_HOST: "127.0.0.1", BROKER_STOMP_PORT: String(this.linkPort("server")) });
+    this.server = this.spawn(cliEntry("server"), "server.jsonl", {
+      BROKER_HOST: "127.0.0.1",
+      BROKER_STOMP_PORT: String(this.linkPort("server")),
+    });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (this.server.exitCode !== null)

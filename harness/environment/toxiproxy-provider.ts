@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import type { Logger } from "../../src/log/logger.js";
+import { execa } from "execa";
 import { freePort } from "../../src/broker/free-port.js";
+import type { Logger } from "../../src/log/logger.js";
 import { type Child, stopChild } from "../../src/process/spawn-entry.js";
 import { EmbeddedToxiproxy } from "../toxiproxy/embedded-toxiproxy.js";
-import { execa } from "execa";
 
 /** A Toxiproxy API, whichever server runs it: the report says which. */
 export interface ToxiproxyHandle {
@@ -35,9 +35,14 @@ async function answers(url: string): Promise<boolean> {
  * A real Toxiproxy when one is given (--toxiproxy-url) or installed (toxiproxy-server on PATH), else the
  * embedded server that speaks the same API (none can be installed on these machines).
  */
-export async function startToxiproxy(url: string | undefined, seed: number, log: Logger): Promise<ToxiproxyHandle> {
+export async function startToxiproxy(
+  url: string | undefined,
+  seed: number,
+  log: Logger,
+): Promise<ToxiproxyHandle> {
   if (url) {
-    if (!(await answers(url))) throw new Error(`bad setting --toxiproxy-url="${url}": no Toxiproxy API answers there`);
+    if (!(await answers(url)))
+      throw new Error(`bad setting --toxiproxy-url="${url}": no Toxiproxy API answers there`);
     return { kind: "external", description: `Toxiproxy at ${url}`, url, stop: async () => {} };
   }
   if (onPath("toxiproxy-server")) {
@@ -57,9 +62,19 @@ export async function startToxiproxy(url: string | undefined, seed: number, log:
       await new Promise((r) => setTimeout(r, 100));
     }
     log.info(`Harness: Toxiproxy: toxiproxy-server on ${local}`);
-    return { kind: "toxiproxy-server", description: `toxiproxy-server (pid ${child.pid}) on ${local}`, url: local, stop: () => stopChild(child, 2000) };
+    return {
+      kind: "toxiproxy-server",
+      description: `toxiproxy-server (pid ${child.pid}) on ${local}`,
+      url: local,
+      stop: () => stopChild(child, 2000),
+    };
   }
   const embedded = await EmbeddedToxiproxy.start({ host: "127.0.0.1", port: 0, seed });
   log.info(`Harness: Toxiproxy: embedded server on ${embedded.url} (no toxiproxy-server installed)`);
-  return { kind: "embedded", description: `embedded Toxiproxy API on ${embedded.url}`, url: embedded.url, stop: () => embedded.stop() };
+  return {
+    kind: "embedded",
+    description: `embedded Toxiproxy API on ${embedded.url}`,
+    url: embedded.url,
+    stop: () => embedded.stop(),
+  };
 }

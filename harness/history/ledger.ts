@@ -140,7 +140,10 @@ export function buildLedger(history: readonly RecordedEvent[], origin: number): 
   for (const entry of chunks.values()) {
     for (const attempt of entry.deliveries.filter((d) => d.outcome === "unfinished")) {
       const fault = faults.find(
-        (f) => (f.worker === attempt.worker || f.link === "broker") && f.at >= attempt.at && NEMESES[f.fault]?.attemptOutcome,
+        (f) =>
+          (f.worker === attempt.worker || f.link === "broker") &&
+          f.at >= attempt.at &&
+          NEMESES[f.fault]?.attemptOutcome,
       );
       const outcome = fault && NEMESES[fault.fault]?.attemptOutcome;
       if (fault && outcome) {

@@ -7,6 +7,7 @@ export const bandwidth: Nemesis = {
   summary: "caps a link at rateKBps (default 500 KB/s), both ways",
   redelivers: false,
   describe: (targets) => `Simulating a bandwidth squeeze on ${targets.length} links.`,
-  inject: (target, ctx) => addBothWays(target, ctx, "bandwidth", "bandwidth", { rate: ctx.params.rateKBps ?? 500 }),
+  inject: (target, ctx) =>
+    addBothWays(target, ctx, "bandwidth", "bandwidth", { rate: ctx.params.rateKBps ?? 500 }),
   heal: (target, ctx) => removeBothWays(target, ctx, "bandwidth"),
 };

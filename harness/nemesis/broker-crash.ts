@@ -10,7 +10,8 @@ export const brokerCrash: Nemesis = {
   redelivers: true,
   describe: () => "Simulating broker crash. kill -9 RabbitMQ.",
   inject: async (_target, ctx) => {
-    if (!ctx.broker.crash) throw new Error(`the ${ctx.broker.kind} broker cannot be crashed and restarted by the harness`);
+    if (!ctx.broker.crash)
+      throw new Error(`the ${ctx.broker.kind} broker cannot be crashed and restarted by the harness`);
     await ctx.broker.crash();
   },
   heal: async (_target, ctx) => {

@@ -18,7 +18,12 @@ export const flap: Nemesis = {
     const cuts: PlannedFault[] = [];
     for (let t = 0; t < span; ) {
       const length = Math.min(pick(down[0], down[1]), span - t);
-      cuts.push({ ...fault, fault: "cut", atMs: Math.round(fault.atMs + t), healAtMs: Math.round(fault.atMs + t + length) });
+      cuts.push({
+        ...fault,
+        fault: "cut",
+        atMs: Math.round(fault.atMs + t),
+        healAtMs: Math.round(fault.atMs + t + length),
+      });
       t += length + pick(up[0], up[1]);
     }
     return cuts;

@@ -8,7 +8,10 @@ export const latency: Nemesis = {
   redelivers: false,
   describe: (targets) => `Simulating slow network on ${targets.length} links.`,
   inject: (target, ctx) =>
-    addBothWays(target, ctx, "latency", "latency", { latency: ctx.params.latencyMs ?? 200, jitter: ctx.params.jitterMs ?? 100 }),
+    addBothWays(target, ctx, "latency", "latency", {
+      latency: ctx.params.latencyMs ?? 200,
+      jitter: ctx.params.jitterMs ?? 100,
+    }),
   heal: (target, ctx) => removeBothWays(target, ctx, "latency"),
 };
 

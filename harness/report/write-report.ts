@@ -2,9 +2,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { detections } from "../checker/detection.js";
 import type { RunRecord } from "../run/run-record.js";
-import { jaegerJson, readSpanLines } from "./jaeger-trace.js";
 import { duration, seconds, spreadDuration } from "./figures.js";
 import { reportHtml } from "./html-report.js";
+import { jaegerJson, readSpanLines } from "./jaeger-trace.js";
 import { junitXml } from "./junit-report.js";
 import { lostAttemptSpans } from "./lost-attempt-spans.js";
 import { prettyJson } from "./pretty-json.js";
@@ -51,7 +51,9 @@ export function reportMarkdown(run: RunRecord): string {
     "",
     "| | check | result |",
     "|---|---|---|",
-    ...run.checks.map((c) => `| ${c.ok ? "✅" : "❌"} | **${c.check}**: ${c.title} | ${c.summary.replaceAll("|", "\\|")} |`),
+    ...run.checks.map(
+      (c) => `| ${c.ok ? "✅" : "❌"} | **${c.check}**: ${c.title} | ${c.summary.replaceAll("|", "\\|")} |`,
+    ),
     "",
     "## Summary",
     "",
@@ -88,8 +90,7 @@ export function reportMarkdown(run: RunRecord): string {
   const failed = run.checks.filter((c) => !c.ok && c.witness !== undefined);
   if (failed.length > 0) {
     lines.push("## Witnesses", "");
-    for (const c of failed)
-      lines.push(`### ${c.check}`, "", "```json", prettyJson(c.witness), "```", "");
+    for (const c of failed) lines.push(`### ${c.check}`, "", "```json", prettyJson(c.witness), "```", "");
   }
   lines.push(
     "## Timeline",

@@ -41,7 +41,13 @@ export class FaultSchedule {
         this.timeline.write("WARNING", nemesis.describe(entry.targets));
         this.active.add(entry);
         for (const t of entry.targets) {
-          this.events.record("fault-injected", { fault: nemesis.name, target: t.index, targetPid: t.pid, worker: t.workerId, link: t.link });
+          this.events.record("fault-injected", {
+            fault: nemesis.name,
+            target: t.index,
+            targetPid: t.pid,
+            worker: t.workerId,
+            link: t.link,
+          });
           await nemesis.inject(t, { ...this.env, params: planned.params });
         }
       });
@@ -74,14 +80,21 @@ export class FaultSchedule {
     this.timeline.write("INFO", `Harness: healing ${entry.nemesis.name} of ${who}`);
     for (const t of entry.targets) {
       await entry.nemesis.heal(t, { ...this.env, params: entry.planned.params });
-      this.events.record("fault-healed", { fault: entry.nemesis.name, target: t.index, worker: t.workerId, link: t.link });
+      this.events.record("fault-healed", {
+        fault: entry.nemesis.name,
+        target: t.index,
+        worker: t.workerId,
+        link: t.link,
+      });
     }
   }
 
   private at(monoMs: number, action: () => Promise<void>): void {
     const run = () => {
       const done = action()
-        .catch((error: Error) => this.timeline.write("ERROR", `Harness: fault action failed: ${error.message}`))
+        .catch((error: Error) =>
+          this.timeline.write("ERROR", `Harness: fault action failed: ${error.message}`),
+        )
         .finally(() => this.pending.delete(done));
       this.pending.add(done);
     };

@@ -9,15 +9,15 @@ import { spawnEntry } from "../../src/process/spawn-entry.js";
 import type { CheckInput } from "../checker/checker.js";
 import type { BrokerHandle } from "../environment/broker-environment.js";
 import { ClusterProcesses } from "../environment/cluster-processes.js";
+import { LinkProxies } from "../environment/link-proxies.js";
 import { settledQueueStats } from "../environment/management-api.js";
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
+import { startToxiproxy } from "../environment/toxiproxy-provider.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { type Plan, planRun } from "../schedule/plan.js";
 import type { Cleanup } from "./cleanup.js";
-import { judgeRun } from "./judge-run.js";
-import { LinkProxies } from "../environment/link-proxies.js";
-import { startToxiproxy } from "../environment/toxiproxy-provider.js";
 import { type FaultEvents, FaultSchedule } from "./fault-schedule.js";
+import { judgeRun } from "./judge-run.js";
 import { LiveProgress } from "./live-progress.js";
 import { type RunFacts, type RunRecord, writeRunFacts } from "./run-record.js";
 import { Timeline } from "./timeline.js";
@@ -116,7 +116,13 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const clusterReadyMs = monotonicMs() - origin;
   progress.start();
 
-  const faults = new FaultSchedule(plan, (index) => cluster.target(index, broker), { proxies, broker }, timeline, harnessEvents);
+  const faults = new FaultSchedule(
+    plan,
+    (index) => cluster.target(index, broker),
+    { proxies, broker },
+    timeline,
+    harnessEvents,
+  );
   cleanup.add("faults", () => faults.stop());
   const outcome = await playSong(cluster, song, plan, timeline, faults, (p) => progress.song(p));
   // Zombies act when healed: let every heal happen and every late result reach the server before judging.

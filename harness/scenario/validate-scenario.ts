@@ -22,8 +22,11 @@ function number(where: string, v: unknown, min: number, max: number, integer = f
 }
 
 function numbers(where: string, v: unknown): Record<string, number> {
-  if (!isObject(v)) throw new ScenarioError(`${where} is ${JSON.stringify(v)}: expected an object of numbers`);
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, number(`${where}.${k}`, x, 0, 10_000_000)]));
+  if (!isObject(v))
+    throw new ScenarioError(`${where} is ${JSON.stringify(v)}: expected an object of numbers`);
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k, number(`${where}.${k}`, x, 0, 10_000_000)]),
+  );
 }
 
 /** Checks a scenario read from a file (or built by a family) and names the first bad field and its value. */

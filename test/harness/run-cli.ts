@@ -16,15 +16,27 @@ export interface CliRun {
 export interface ReportJson {
   verdict: string;
   seed: number;
-  environment: { broker: { kind: string } };
+  environment: { broker: { kind: string }; toxiproxy: { kind: string } };
   checks: {
     check: string;
     ok: boolean;
     summary: string;
     witness?: { job?: number; history?: { type: string }[] };
   }[];
-  detections: { fault: string; detectionMs: number | null; boundMs: number; job: number | null }[];
-  chunks: { job: number; deliveries: unknown[]; accepted: number; duplicatesDropped: number }[];
+  detections: {
+    fault: string;
+    worker?: string;
+    detectionMs: number | null;
+    boundMs: number | null;
+    job: number | null;
+  }[];
+  faults: { fault: string; worker?: string; at: number; healedAt?: number }[];
+  chunks: {
+    job: number;
+    deliveries: { worker: string; at: number; redelivered: boolean; outcome: string }[];
+    accepted: number;
+    duplicatesDropped: number;
+  }[];
   timings: { wallMs: number };
 }
 
