@@ -1,4 +1,4 @@
-import { type Proxy, Toxiproxy } from "toxiproxy-node-client";
+import { type Proxy as ToxiproxyProxy, Toxiproxy } from "toxiproxy-node-client";
 
 /**
  * One Toxiproxy proxy per STOMP link (`server`, `worker-1`, …) in front of the broker, so a fault can hit one
@@ -6,7 +6,7 @@ import { type Proxy, Toxiproxy } from "toxiproxy-node-client";
  */
 export class LinkProxies {
   readonly client: Toxiproxy;
-  private readonly proxies = new Map<string, Proxy>();
+  private readonly proxies = new Map<string, ToxiproxyProxy>();
 
   constructor(url: string) {
     this.client = new Toxiproxy(url);
@@ -26,7 +26,7 @@ export class LinkProxies {
     return Number(proxy.listen.split(":").pop());
   }
 
-  get(name: string): Promise<Proxy> {
+  get(name: string): Promise<ToxiproxyProxy> {
     return this.client.get(name);
   }
 
