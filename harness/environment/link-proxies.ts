@@ -1,4 +1,4 @@
-import { type Proxy as ToxiproxyProxy, Toxiproxy } from "toxiproxy-node-client";
+import { Toxiproxy, type Proxy as ToxiproxyProxy } from "toxiproxy-node-client";
 
 /**
  * One Toxiproxy proxy per STOMP link (`server`, `worker-1`, …) in front of the broker, so a fault can hit one
