@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { openInChromium, SCREENSHOTS } from "../support/chromium.js";
 import { encoreProcesses } from "../support/stray-processes.js";
 import { runScenarioCli } from "./run-cli.js";
 
@@ -41,6 +42,23 @@ describe("scenarios on the local broker", () => {
     expect(outcomes.filter((o) => o === "acked")).toHaveLength(12);
     // The default time scale keeps the whole run, broker start included, under a minute.
     expect(report.timings.wallMs).toBeLessThan(60_000);
+
+    // A person opening report.html sees both crashes and their redeliveries at a glance.
+    const opened = await openInChromium(join(run.outDir, "report.html"));
+    try {
+      const chart = opened.page.locator("#gantt svg.gantt");
+      await expect.poll(() => chart.isVisible()).toBe(true);
+      expect(await chart.locator(".gantt-lane").count()).toBe(12);
+      expect(await chart.locator(".gantt-bar").count()).toBe(14);
+      expect(await chart.locator(".gantt-crash").count()).toBe(2);
+      expect(await chart.locator(".gantt-handover").count()).toBe(2);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const shot = join(SCREENSHOTS, "crash-2-of-12-gantt.png");
+      await opened.page.locator("#gantt").screenshot({ path: shot });
+      console.log(`crash-2-of-12: screenshot ${shot}; trace spans ${traces.data[0].spans.length}`);
+    } finally {
+      await opened.close();
+    }
   });
 
   it("freeze-1-of-4 passes: the zombie's late result is dropped and its stale ACK does not count", async () => {

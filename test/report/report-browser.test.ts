@@ -1,48 +1,29 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportHtml } from "../../harness/report/html-report.js";
+import { type OpenedPage, openInChromium, SCREENSHOTS } from "../support/chromium.js";
 import { CRASH_AND_FREEZE, judgeSynthetic, writeCrashAndFreezeRun } from "./synthetic-run.js";
-
-const SCREENSHOTS = fileURLToPath(new URL("../../reports/screenshots/", import.meta.url));
-const CHROMIUM = "/usr/bin/chromium";
-/** Nothing a browser would fetch or start on its own: the report must render offline. */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe("report.html in headless Chromium", () => {
   let work: string;
-  let context: BrowserContext;
+  let opened: OpenedPage;
   let page: Page;
-  const requests: string[] = [];
+  let requests: string[];
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "encore-report-browser-"));
     const file = join(work, "report.html");
     writeFileSync(file, reportHtml(judgeSynthetic(writeCrashAndFreezeRun)));
-    context = await chromium.launchPersistentContext(join(work, "profile"), {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
-    page = await context.newPage();
-    page.on("request", (r) => requests.push(r.url()));
-    await page.goto(pathToFileURL(file).href);
+    opened = await openInChromium(file);
+    page = opened.page;
+    requests = opened.requests;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await opened?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const SCREENSHOTS = fileURLToPath(new URL("../../reports/screenshots/", import.meta.url));
+
+/** Debian's Chromium, with nothing it would fetch or start on its own: reports must render offline. */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface OpenedPage {
+  page: Page;
+  /** Every URL the page asked for. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** Opens a local HTML file in a fresh headless Chromium profile. */
+export async function openInChromium(file: string): Promise<OpenedPage> {
+  const profile = mkdtempSync(join(tmpdir(), "encore-chromium-"));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href);
+  return {
+    page,
+    requests,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
