@@ -8,6 +8,7 @@ bash scripts/setup.sh
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test: installing chromium with apt-get"
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
   else
     echo "test: the report tests need Chromium: sudo apt-get install -y chromium" >&2
