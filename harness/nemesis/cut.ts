@@ -1,3 +1,4 @@
+import { setLinkEnabled } from "./link-toxics.js";
 import { type Nemesis, workerNames } from "./nemesis.js";
 
 /** The hard partition: the link's proxy is disabled, its connections closed and new ones refused. */
@@ -8,12 +9,6 @@ export const cut: Nemesis = {
   attemptOutcome: "cut-off",
   boundMs: (heartbeatMs) => 2.5 * heartbeatMs,
   describe: (targets) => `Simulating network cut. Link of ${workerNames(targets)} is down.`,
-  inject: async (target, ctx) => {
-    const proxy = await ctx.proxies.get(target.link);
-    await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
-  },
-  heal: async (target, ctx) => {
-    const proxy = await ctx.proxies.get(target.link);
-    await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
-  },
+  inject: (target, ctx) => setLinkEnabled(target, ctx, false),
+  heal: (target, ctx) => setLinkEnabled(target, ctx, true),
 };

@@ -18,6 +18,13 @@ const connectOptions = (heartbeat: [number, number]) => ({
   receiptTimeoutMs: 5000,
 });
 
+/** A reconnecting link with fast retries and no heart-beats. */
+async function startedLink(): Promise<StompLink> {
+  const link = new StompLink({ ...connectOptions([0, 0]), name: "Test", reconnectMinMs: 50, reconnectMaxMs: 200, log: quiet });
+  await link.start();
+  return link;
+}
+
 beforeAll(async () => {
   broker = await LocalBroker.start({ log: quiet });
 });
@@ -42,14 +49,7 @@ describe("the STOMP transport on a real RabbitMQ", () => {
   }, 10_000);
 
   it("never acks on a new connection: a stale delivery's ACK fails and the message is redelivered", async () => {
-    const link = new StompLink({
-      ...connectOptions([0, 0]),
-      name: "Test",
-      reconnectMinMs: 50,
-      reconnectMaxMs: 200,
-      log: quiet,
-    });
-    await link.start();
+    const link = await startedLink();
     const deliveries: Delivery[] = [];
     link.subscribe("/queue/stale-ack", { ack: "client-individual", "prefetch-count": "1" }, (d) =>
       deliveries.push(d),
@@ -71,14 +71,7 @@ describe("the STOMP transport on a real RabbitMQ", () => {
   });
 
   it("retries a publish whose connection died before its receipt, and then fails fast once closed", async () => {
-    const link = new StompLink({
-      ...connectOptions([0, 0]),
-      name: "Test",
-      reconnectMinMs: 50,
-      reconnectMaxMs: 200,
-      log: quiet,
-    });
-    await link.start();
+    const link = await startedLink();
     const pending = link.publish("/queue/retry", { persistent: "true" }, "hello");
     link.dropConnection("test cut");
     await pending;
