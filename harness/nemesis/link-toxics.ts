@@ -24,7 +24,11 @@ export async function removeBothWays(target: FaultTarget, ctx: NemesisContext, f
 }
 
 /** Disables or re-enables a link's proxy: disabled, it closes its connections and refuses new ones. */
-export async function setLinkEnabled(target: FaultTarget, ctx: NemesisContext, enabled: boolean): Promise<void> {
+export async function setLinkEnabled(
+  target: FaultTarget,
+  ctx: NemesisContext,
+  enabled: boolean,
+): Promise<void> {
   const proxy = await ctx.proxies.get(target.link);
   await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
 }

@@ -20,7 +20,13 @@ const connectOptions = (heartbeat: [number, number]) => ({
 
 /** A reconnecting link with fast retries and no heart-beats. */
 async function startedLink(): Promise<StompLink> {
-  const link = new StompLink({ ...connectOptions([0, 0]), name: "Test", reconnectMinMs: 50, reconnectMaxMs: 200, log: quiet });
+  const link = new StompLink({
+    ...connectOptions([0, 0]),
+    name: "Test",
+    reconnectMinMs: 50,
+    reconnectMaxMs: 200,
+    log: quiet,
+  });
   await link.start();
   return link;
 }
