@@ -85,6 +85,11 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   log.info(`Harness: broker environment: ${provider.kind} (${why})`);
   const broker: BrokerHandle = await provider.start(log);
   cleanup.add("broker", () => broker.stop());
+  if (plan.faults.some((f) => f.targets.includes(-1)) && !broker.crash) {
+    throw new Error(
+      `scenario ${scenario.name} crashes the broker, which the ${broker.kind} environment cannot do: use --broker local`,
+    );
+  }
   const brokerReadyMs = monotonicMs() - origin;
   log.info(`Harness: ${broker.description}`);
   const toxiproxy = await startToxiproxy(opts.toxiproxyUrl, seed, log);
