@@ -6,6 +6,8 @@ import {
   faultIcon,
   HANDOVER_COLOUR,
   KILL_COLOUR,
+  LINK_FAULT_WORDS,
+  LINK_TINT,
   MILESTONE_COLOUR,
   OUTCOME_COLOURS,
   OUTCOME_MEANING,
@@ -51,6 +53,14 @@ function entries(model: GanttModel): [Swatch, string][] {
       "worker frozen (SIGSTOP)",
     ]);
     found.push([box({ fill: FROZEN_TINT, "fill-opacity": 0.85 }), "frozen until healed"]);
+  }
+  const linkFaults = [...new Set(model.faults.map((f) => f.fault).filter((f) => f in LINK_FAULT_WORDS))];
+  if (linkFaults.length > 0) {
+    found.push([
+      (x, y) => faultIcon(linkFaults[0], x + 8, y + 6, 6, "gantt-legend-icon"),
+      `network fault (${linkFaults.join(", ")})`,
+    ]);
+    found.push([box({ fill: LINK_TINT, "fill-opacity": 0.85 }), "link faulty until healed"]);
   }
   if (model.handovers.length > 0)
     found.push([

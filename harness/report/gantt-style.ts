@@ -31,6 +31,16 @@ export const FREEZE_COLOUR = "#1565c0";
 export const HANDOVER_COLOUR = "#ad1457";
 export const MILESTONE_COLOUR = "#546e7a";
 export const FROZEN_TINT = "#cfe4f7";
+export const LINK_COLOUR = "#e65100";
+export const LINK_TINT = "#ffe0b2";
+
+/** How a lane hit by a network fault is labelled while the fault lasts. */
+export const LINK_FAULT_WORDS: Readonly<Record<string, string>> = {
+  partition: "partitioned",
+  cut: "link cut",
+  latency: "slow link",
+  bandwidth: "squeezed link",
+};
 /** White outline around text drawn over bars and lines, so it stays readable. */
 export const HALO = {
   stroke: "#fff",
@@ -51,11 +61,14 @@ export function faultIcon(fault: string, x: number, y: number, r: number, cls: s
   const spokes =
     fault === "freeze"
       ? [0, Math.PI / 3, (2 * Math.PI) / 3].map(spoke)
-      : [Math.PI / 4, -Math.PI / 4].map(spoke);
+      : fault in LINK_FAULT_WORDS
+        ? [0].map(spoke)
+        : [Math.PI / 4, -Math.PI / 4].map(spoke);
+  const fill = fault === "freeze" ? FREEZE_COLOUR : fault in LINK_FAULT_WORDS ? LINK_COLOUR : KILL_COLOUR;
   return element(
     "g",
     { class: cls, stroke: "#fff", "stroke-width": Math.max(1.5, r / 4), "stroke-linecap": "round" },
-    element("circle", { cx: x, cy: y, r, fill: fault === "freeze" ? FREEZE_COLOUR : KILL_COLOUR }),
+    element("circle", { cx: x, cy: y, r, fill }),
     ...spokes,
   );
 }

@@ -13,11 +13,35 @@ import {
   GANTT_DEFS,
   HALO,
   KILL_COLOUR,
+  LINK_COLOUR,
+  LINK_FAULT_WORDS,
+  LINK_TINT,
   MILESTONE_COLOUR,
 } from "./gantt-style.js";
 import { element, textElement } from "./markup.js";
 
 const FAULT_CLASSES: Record<string, string> = { kill: "gantt-crash", freeze: "gantt-freeze" };
+
+/** A lane's span of fault: how it is shaded and what it says, by fault. */
+function spanLook(fault: string): {
+  cls: string;
+  fill: string;
+  opacity?: number;
+  word: string;
+  colour: string;
+} {
+  if (fault === "kill")
+    return { cls: "gantt-dead", fill: "url(#gantt-dead-hatch)", word: "", colour: KILL_COLOUR };
+  const word = LINK_FAULT_WORDS[fault];
+  if (word) return { cls: "gantt-link-span", fill: LINK_TINT, opacity: 0.85, word, colour: LINK_COLOUR };
+  return {
+    cls: "gantt-frozen-span",
+    fill: FROZEN_TINT,
+    opacity: 0.85,
+    word: "frozen",
+    colour: FREEZE_COLOUR,
+  };
+}
 
 function laneRow(lane: Lane, index: number, frame: Frame): string {
   const fontSize = Math.min(12, frame.laneHeight - 2);
@@ -53,14 +77,20 @@ function laneRow(lane: Lane, index: number, frame: Frame): string {
   );
 }
 
-/** A killed worker's lane is hatched from its death on; a frozen one is tinted, bars and all, until healed. */
+/**
+ * A killed worker's lane is hatched from its death on; a frozen one is tinted blue, bars and all, until healed,
+ * and one whose link is partitioned, cut, slowed or squeezed is tinted orange until healed.
+ */
 function faultSpans(model: GanttModel, frame: Frame): string[] {
   return model.faults.map((f) => {
     const killed = f.fault === "kill";
+    const look = spanLook(f.fault);
     const from = frame.x(f.at);
     const until = frame.x(killed ? model.end : (f.healedAt ?? model.end));
     const note =
-      f.healedAt === undefined ? "frozen to the end" : `frozen until healed at ${seconds(f.healedAt)}`;
+      f.healedAt === undefined
+        ? `${look.word} to the end`
+        : `${look.word} until healed at ${seconds(f.healedAt)}`;
     const fontSize = Math.min(11, frame.laneHeight - 8);
     const noted =
       !killed &&
@@ -68,14 +98,14 @@ function faultSpans(model: GanttModel, frame: Frame): string[] {
       textWidth(note, fontSize) + 2 * frame.iconRadius + 16 < until - from;
     return element(
       "g",
-      { class: killed ? "gantt-dead" : "gantt-frozen-span" },
+      { class: look.cls },
       element("rect", {
         x: from,
         y: frame.laneTop(f.lane),
         width: Math.max(0, until - from),
         height: frame.laneHeight,
-        fill: killed ? "url(#gantt-dead-hatch)" : FROZEN_TINT,
-        "fill-opacity": killed ? undefined : 0.85,
+        fill: look.fill,
+        "fill-opacity": look.opacity,
       }),
       noted
         ? textElement(
@@ -85,7 +115,7 @@ function faultSpans(model: GanttModel, frame: Frame): string[] {
               y: frame.laneMiddle(f.lane) + fontSize * 0.36,
               "text-anchor": "end",
               "font-size": fontSize,
-              fill: FREEZE_COLOUR,
+              fill: look.colour,
             },
             note,
           )
