@@ -4,6 +4,7 @@ import { freePort } from "../../src/broker/free-port.js";
 import { loadSettings, type Settings, settingsEnv } from "../../src/config/settings.js";
 import { forwardLines } from "../../src/process/forward-output.js";
 import { type Child, cliEntry, spawnScript, stopChild } from "../../src/process/spawn-entry.js";
+import { waitForHealth } from "../../src/process/wait-for-health.js";
 import type { FaultTarget } from "../nemesis/nemesis.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { Plan } from "../schedule/plan.js";
@@ -78,16 +79,8 @@ export class ClusterProcesses {
       BROKER_HOST: "127.0.0.1",
       BROKER_STOMP_PORT: String(this.linkPort("server")),
     });
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (this.server.exitCode !== null)
-        throw new Error("the server exited during start-up (see the timeline)");
-      try {
-        if ((await fetch(`${this.url}/health`)).ok) return;
-      } catch {}
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`the server did not answer on ${this.url} within 60 s`);
+    const server = this.server;
+    await waitForHealth(this.url, () => server.exitCode !== null, "the timeline");
   }
 
   /** Starts the workers (healthy first, then the unhealthy ones) and waits until each is connected. */

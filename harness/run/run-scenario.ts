@@ -1,9 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { maxDifference } from "../../src/audio/compare-wav.js";
+import { compareWavs } from "../../src/audio/compare-wav.js";
 import { makeSong } from "../../src/audio/demo-song.js";
-import { decodeWav } from "../../src/audio/wav.js";
 import { createEventLog, monotonicMs } from "../../src/events/event-log.js";
 import { spawnEntry } from "../../src/process/spawn-entry.js";
 import type { CheckInput } from "../checker/checker.js";
@@ -254,16 +253,15 @@ async function compareWithReference(
     if (ref.exitCode !== 0) return { error: `the reference run failed (exit ${ref.exitCode})` };
     const referenceMs = Math.round(monotonicMs() - started);
     const reference = readFileSync(join(refDir, "final.wav"));
-    const samples = decodeWav(final).samples.length;
-    const referenceSamples = decodeWav(reference).samples.length;
-    if (samples !== referenceSamples)
+    const compared = compareWavs(final, reference);
+    if (compared.maxDifference === undefined) {
       return {
-        samples,
-        referenceSamples,
+        ...compared,
         referenceMs,
-        error: `length differs: ${samples} vs ${referenceSamples} samples`,
+        error: `length differs: ${compared.samples} vs ${compared.referenceSamples} samples`,
       };
-    return { maxDifference: maxDifference(final, reference), samples, referenceSamples, referenceMs };
+    }
+    return { ...compared, referenceMs };
   } catch (error) {
     return { error: `output comparison failed: ${(error as Error).message}` };
   }

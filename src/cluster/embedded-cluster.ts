@@ -3,6 +3,7 @@ import { loadSettings, type Settings, settingsEnv } from "../config/settings.js"
 import type { Logger } from "../log/logger.js";
 import { forwardLines } from "../process/forward-output.js";
 import { spawnEntry, stopChild } from "../process/spawn-entry.js";
+import { waitForHealth } from "../process/wait-for-health.js";
 import { WorkerFleet } from "../worker/fleet.js";
 
 /** The whole cluster on one machine: a private RabbitMQ, the server process and the worker processes. */
@@ -43,7 +44,7 @@ export class EmbeddedCluster {
       };
       const url = `http://${settings.serverHost}:${settings.serverPort}`;
       try {
-        await waitForHealth(url, () => server.exitCode !== null);
+        await waitForHealth(url, () => server.exitCode !== null, "its lines above");
       } catch (error) {
         await stopParts();
         throw error;
@@ -58,16 +59,4 @@ export class EmbeddedCluster {
   stop(): Promise<void> {
     return this.stopParts();
   }
-}
-
-async function waitForHealth(url: string, exited: () => boolean): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error("the server exited during start-up (see its lines above)");
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the server did not answer on ${url} within 60 s`);
 }
