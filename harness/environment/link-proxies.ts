@@ -30,10 +30,6 @@ export class LinkProxies {
     return this.client.get(name);
   }
 
-  get names(): string[] {
-    return [...this.proxies.keys()];
-  }
-
   /** Points every link at a new upstream (the broker came back on another port). */
   async retarget(upstream: string): Promise<void> {
     for (const name of this.proxies.keys()) {

@@ -1,5 +1,5 @@
 import { addBothWays, removeBothWays } from "./link-toxics.js";
-import { type Nemesis, workerNames } from "./nemesis.js";
+import type { Nemesis } from "./nemesis.js";
 
 /** Slow links (latency ± jitter, both ways): the cluster must finish with no spurious redelivery. */
 export const latency: Nemesis = {
@@ -14,5 +14,3 @@ export const latency: Nemesis = {
     }),
   heal: (target, ctx) => removeBothWays(target, ctx, "latency"),
 };
-
-export const describeLinks = workerNames;

@@ -9,8 +9,6 @@ export type StemName = (typeof STEM_NAMES)[number];
 /** Stems hold 32-bit samples so that drums + bass + vocals + other equals the mix exactly, without clipping. */
 export type Stems = Record<StemName, Int32Array>;
 
-export const framesOf = (interleaved: { length: number }) => interleaved.length / CHANNELS;
-
 /** A view on a Buffer's bytes as 16-bit samples, copied when the Buffer is not 2-byte aligned. */
 export function int16View(bytes: Buffer): Int16Array {
   if (bytes.length % BYTES_PER_SAMPLE !== 0) throw new Error(`odd PCM byte count ${bytes.length}`);
