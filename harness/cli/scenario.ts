@@ -2,7 +2,8 @@ import { randomInt } from "node:crypto";
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseFlags, SettingError } from "../../src/config/settings.js";
+import { parseFlags, SETTINGS, SettingError } from "../../src/config/settings.js";
+import { EnvironmentError } from "../environment/broker-environment.js";
 import type { BrokerChoice } from "../environment/pick-broker.js";
 import { writeReports } from "../report/write-report.js";
 import { Cleanup } from "../run/cleanup.js";
@@ -107,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
     scaleRaw ? `--time-scale ${scaleRaw}` : "",
     broker !== "auto" ? `--broker ${broker}` : "",
     flags.get("broker-url") ? `--broker-url ${flags.get("broker-url")}` : "",
+    flags.get("broker-image") ? `--broker-image ${flags.get("broker-image")}` : "",
     flags.get("toxiproxy-url") ? `--toxiproxy-url ${flags.get("toxiproxy-url")}` : "",
   ]
     .filter(Boolean)
@@ -130,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
       broker,
       brokerUrl: flags.get("broker-url"),
       toxiproxyUrl: flags.get("toxiproxy-url"),
-      brokerImage: flags.get("broker-image"),
+      brokerImage: flags.get("broker-image") || process.env.BROKER_IMAGE || SETTINGS.brokerImage.default,
       outDir,
       replay,
       write: (text) => process.stdout.write(text),
@@ -157,9 +159,8 @@ main(process.argv.slice(2)).then(
   (error: Error) => {
     if (interrupted) process.exit(130);
     const usageError = error instanceof SettingError || error instanceof ScenarioError;
-    process.stderr.write(
-      `${usageError ? "" : "environment error: "}${usageError ? error.message : (error.stack ?? error.message)}\n`,
-    );
+    const said = error instanceof EnvironmentError ? error.message : (error.stack ?? error.message);
+    process.stderr.write(`${usageError ? error.message : `environment error: ${said}`}\n`);
     process.exit(2);
   },
 );

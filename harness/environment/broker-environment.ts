@@ -6,6 +6,8 @@ export interface BrokerHandle {
   readonly kind: "container" | "local" | "external";
   /** One line for people, e.g. "container encore/rabbitmq-offline:3.10 (a1b2c3d4)". */
   readonly description: string;
+  /** The container image that ran, where one did. */
+  readonly image?: string;
   readonly host: string;
   readonly stompPort: number;
   /** e.g. http://127.0.0.1:15672 */
@@ -24,3 +26,6 @@ export interface BrokerProvider {
   readonly kind: BrokerHandle["kind"];
   start(log: Logger): Promise<BrokerHandle>;
 }
+
+/** The environment cannot be had as asked (no engine, no image, a bad URL): exit 2 with this message alone. */
+export class EnvironmentError extends Error {}

@@ -1,12 +1,15 @@
 import { hostname } from "node:os";
 import { waitForStomp } from "../../src/broker/stomp-probe.js";
+import { SETTINGS } from "../../src/config/settings.js";
 import type { Logger } from "../../src/log/logger.js";
-import type { BrokerHandle, BrokerProvider } from "./broker-environment.js";
+import { type BrokerHandle, type BrokerProvider, EnvironmentError } from "./broker-environment.js";
 
 type Testcontainers = typeof import("testcontainers");
 type RuntimeClient = Awaited<ReturnType<Testcontainers["getContainerRuntimeClient"]>>;
 
-/** Built by scripts/build-rabbitmq-image.sh; with a registry, `rabbitmq:3-management` works as well. */
+/** The official image, on the same RabbitMQ line as Debian's rabbitmq-server that the local broker runs. */
+export const OFFICIAL_IMAGE = SETTINGS.brokerImage.default;
+/** Built without a registry by scripts/build-rabbitmq-image.sh. */
 export const OFFLINE_IMAGE = "encore/rabbitmq-offline:3.10";
 const STOMP_PORT = 61613;
 const MANAGEMENT_PORT = 15672;
@@ -51,7 +54,7 @@ async function engine(tc: Testcontainers, timeoutMs: number): Promise<RuntimeCli
     return await withTimeout(tc.getContainerRuntimeClient(), timeoutMs, "Docker engine");
   } catch (error) {
     const where = process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : "the default socket";
-    throw new Error(
+    throw new EnvironmentError(
       `no Docker engine answered (${where}: ${(error as Error).message}). Start one with ` +
         `\`eval "$(bash scripts/docker-engine.sh up)"\` (as root; it prints the DOCKER_HOST to use), ` +
         "or choose another broker environment (local).",
@@ -97,12 +100,15 @@ function processAlive(pid: number): boolean {
 /** RabbitMQ with STOMP and management in a container, through testcontainers. */
 export class RabbitMqContainerBroker implements BrokerProvider {
   readonly kind = "container" as const;
-  private image = process.env.BROKER_IMAGE || OFFLINE_IMAGE;
+  /** Undefined: the official image where it can be had, else the offline one (see resolveImage). */
+  private wanted: string | undefined;
+  private image: string | undefined;
   private startupTimeoutMs = 90_000;
   private engineTimeoutMs = 10_000;
 
+  /** Only this image, nothing else in its place. */
   withImage(image: string): this {
-    this.image = image;
+    this.wanted = image;
     return this;
   }
 
@@ -118,15 +124,47 @@ export class RabbitMqContainerBroker implements BrokerProvider {
     return this;
   }
 
+  /**
+   * Settles which image runs, pulling it if need be, before anything starts: the asked-for image, or by default
+   * the official image when the engine has it, else the offline image when the engine has it, else the official
+   * image pulled. Throws ImageUnavailableError (naming the image and how to get one) when none can be had.
+   */
+  async resolveImage(log: Logger): Promise<string> {
+    this.image ??= await this.findImage(log);
+    return this.image;
+  }
+
+  private async findImage(log: Logger): Promise<string> {
+    const tc = await loadTestcontainers();
+    const client = await engine(tc, this.engineTimeoutMs);
+    const has = (image: string) => client.image.exists(tc.ImageName.fromString(image));
+    const candidates = this.wanted ? [this.wanted] : [OFFICIAL_IMAGE, OFFLINE_IMAGE];
+    for (const image of candidates) if (await has(image)) return image;
+    const [pullable] = candidates;
+    log.info(`Broker: pulling ${pullable}`);
+    let why = "the pull did not bring it";
+    try {
+      await client.image.pull(tc.ImageName.fromString(pullable));
+    } catch (error) {
+      why = (error as Error).message
+        .split("\n")[0]
+        .replace(/^\(HTTP code \d+\) [a-z ]+ - /, "")
+        .trim();
+    }
+    // A pull can end "successfully" with its error only inside the progress stream: the engine has the last word.
+    if (await has(pullable)) return pullable;
+    throw new ImageUnavailableError(candidates, why);
+  }
+
   async start(log: Logger): Promise<BrokerHandle> {
     const tc = await loadTestcontainers();
     const client = await engine(tc, this.engineTimeoutMs);
-    await this.checkImage(tc, client, log);
+    const image = await this.resolveImage(log);
     await removeOrphans(client, log);
 
     const started = Date.now();
     const lastLines: string[] = [];
-    const container = await new (loopbackPorts(tc, client))(this.image)
+    const container = await new (loopbackPorts(tc, client))(image)
       .withExposedPorts(STOMP_PORT, MANAGEMENT_PORT)
       .withCopyContentToContainer([
         { content: ENABLED_PLUGINS, target: "/etc/rabbitmq/enabled_plugins", mode: 0o644 },
@@ -139,7 +177,7 @@ export class RabbitMqContainerBroker implements BrokerProvider {
       .start()
       .catch((error: Error) => {
         const tail = lastLines.length ? `; its last log lines:\n  ${lastLines.join("\n  ")}` : "";
-        throw new Error(`${this.image} did not start: ${error.message}${tail}`);
+        throw new Error(`${image} did not start: ${error.message}${tail}`);
       });
 
     const reported = container.getHost();
@@ -157,14 +195,15 @@ export class RabbitMqContainerBroker implements BrokerProvider {
     }
     const id = container.getId().slice(0, 12);
     log.info(
-      `Broker: container ${this.image} (${id}) ready in ${((Date.now() - started) / 1000).toFixed(1)}[s] ` +
+      `Broker: container ${image} (${id}) ready in ${((Date.now() - started) / 1000).toFixed(1)}[s] ` +
         `(STOMP ${host}:${stompPort}, management ${container.getMappedPort(MANAGEMENT_PORT)})`,
     );
 
     let stopping: Promise<void> | undefined;
     return {
       kind: this.kind,
-      description: `container ${this.image} (${id})`,
+      image,
+      description: `container ${image} (${id})`,
       host,
       stompPort,
       managementUrl: `http://${host}:${container.getMappedPort(MANAGEMENT_PORT)}`,
@@ -177,17 +216,25 @@ export class RabbitMqContainerBroker implements BrokerProvider {
       },
     };
   }
+}
 
-  private async checkImage(tc: Testcontainers, client: RuntimeClient, log: Logger): Promise<void> {
-    if (await client.image.exists(tc.ImageName.fromString(this.image))) return;
-    if (this.image.startsWith("encore/")) {
-      const name = this.image === OFFLINE_IMAGE ? "" : `ENCORE_RABBITMQ_IMAGE=${this.image} `;
-      throw new Error(
-        `image ${this.image} is not in the engine; build it (no registry needed) with ` +
-          `\`${name}bash scripts/build-rabbitmq-image.sh\`, or set BROKER_IMAGE to an image you have`,
-      );
-    }
-    log.info(`Broker: pulling ${this.image} (needs a registry)`);
+/** No RabbitMQ image in the engine, nor one that can be pulled. Its message says how to get one. */
+export class ImageUnavailableError extends EnvironmentError {
+  constructor(
+    images: readonly string[],
+    why: string,
+    /** One clause for a log line: which images are missing and why the pull failed. */
+    readonly reason = `${images.length === 1 ? `${images[0]} is not` : `neither ${images.join(" nor ")} is`} in the Docker engine and ${images[0]} cannot be pulled (${why})`,
+  ) {
+    const then =
+      images.length === 1
+        ? `, then set BROKER_IMAGE (or --broker-image) to the image you have`
+        : " (at the default BROKER_IMAGE the offline image is then used by itself)";
+    super(
+      `no RabbitMQ image for the container broker: ${reason}. Get one of two ways: \`docker pull ${images[0]}\` ` +
+        `where a registry is reachable, or build ${OFFLINE_IMAGE} with \`bash scripts/build-rabbitmq-image.sh\` ` +
+        `(no registry needed)${then}.`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from "../../src/log/logger.js";
-import type { BrokerHandle, BrokerProvider } from "./broker-environment.js";
+import { type BrokerHandle, type BrokerProvider, EnvironmentError } from "./broker-environment.js";
 
 /**
  * A broker somebody else runs: `stomp://user:password@host:61613?management=http://host:15672`
@@ -14,10 +14,14 @@ export class ExternalBrokerProvider implements BrokerProvider {
     try {
       url = new URL(raw);
     } catch {
-      throw new Error(`bad setting --broker-url="${raw}": expected stomp://user:password@host:port`);
+      throw new EnvironmentError(
+        `bad setting --broker-url="${raw}": expected stomp://user:password@host:port`,
+      );
     }
     if (url.protocol !== "stomp:" || !url.hostname)
-      throw new Error(`bad setting --broker-url="${raw}": expected stomp://user:password@host:port`);
+      throw new EnvironmentError(
+        `bad setting --broker-url="${raw}": expected stomp://user:password@host:port`,
+      );
     this.url = url;
   }
 

@@ -17,7 +17,8 @@ export interface RunFacts {
   /** Monotonic ms at the start of the run: event times are measured from it. */
   origin: number;
   environment: {
-    broker: { kind: string; description: string; why: string };
+    /** `image`: the container image that ran, null for a broker not in a container. */
+    broker: { kind: string; image?: string | null; description: string; why: string };
     toxiproxy: { kind: string; description: string };
   };
   broker: CheckInput["broker"];

@@ -26,7 +26,8 @@ export interface RunOptions {
   seed: number;
   broker: BrokerChoice;
   brokerUrl?: string;
-  brokerImage?: string;
+  /** BROKER_IMAGE or --broker-image. */
+  brokerImage: string;
   /** A real Toxiproxy's API; otherwise toxiproxy-server from PATH, else the embedded one. */
   toxiproxyUrl?: string;
   outDir: string;
@@ -80,7 +81,11 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const runId = `${startedWall.toString(36)}-${process.pid}`;
 
   log.info(`Harness: scenario ${scenario.name} (seed ${seed}): ${scenario.description}`);
-  const { provider, why } = await pickBroker(opts.broker, { url: opts.brokerUrl, image: opts.brokerImage });
+  const { provider, why } = await pickBroker(
+    opts.broker,
+    { url: opts.brokerUrl, image: opts.brokerImage },
+    log,
+  );
   log.info(`Harness: broker environment: ${provider.kind} (${why})`);
   const broker: BrokerHandle = await provider.start(log);
   cleanup.add("broker", () => broker.stop());
@@ -156,7 +161,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     expectedChunks: expectedChunks(scenario),
     origin,
     environment: {
-      broker: { kind: broker.kind, description: broker.description, why },
+      broker: { kind: broker.kind, image: broker.image ?? null, description: broker.description, why },
       toxiproxy: { kind: toxiproxy.kind, description: toxiproxy.description },
     },
     broker: brokerStats,

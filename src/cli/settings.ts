@@ -1,9 +1,10 @@
-import { SETTINGS } from "../config/settings.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { settingsTable, withSettingsTable } from "../config/settings-table.js";
 
-/** Prints the settings table for the README, straight from the settings module. */
-const rows = Object.values(SETTINGS).map(
-  (s) => `| \`${s.env}\` | \`--${s.flag}\` | \`${s.default}\` | ${s.doc} |`,
-);
-process.stdout.write(
-  `${["| variable | flag | default | meaning |", "|---|---|---|---|", ...rows].join("\n")}\n`,
-);
+/** Prints the settings table; `--readme` writes it into README.md instead, so the two cannot drift. */
+if (process.argv.includes("--readme")) {
+  const readme = new URL("../../README.md", import.meta.url);
+  writeFileSync(readme, withSettingsTable(readFileSync(readme, "utf8")));
+} else {
+  process.stdout.write(`${settingsTable()}\n`);
+}

@@ -59,6 +59,13 @@ export const SETTINGS = {
     default: "/",
     doc: "STOMP virtual host",
   }),
+  brokerImage: spec({
+    env: "BROKER_IMAGE",
+    flag: "broker-image",
+    parse: text,
+    default: "rabbitmq:3.10-management",
+    doc: "RabbitMQ image of the harness's container broker (pulled if missing); at this default, `encore/rabbitmq-offline:3.10` (built by `bash scripts/build-rabbitmq-image.sh`) serves when the engine has it and the official image cannot be had",
+  }),
   heartbeat: spec({
     env: "HEARTBEAT",
     flag: "heartbeat",

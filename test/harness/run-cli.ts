@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { onTestFinished } from "vitest";
 import { type Child, spawnScript } from "../../src/process/spawn-entry.js";
 
 export const SCENARIO_CLI = fileURLToPath(new URL("../../harness/cli/scenario.ts", import.meta.url));
@@ -16,7 +17,7 @@ export interface CliRun {
 export interface ReportJson {
   verdict: string;
   seed: number;
-  environment: { broker: { kind: string }; toxiproxy: { kind: string } };
+  environment: { broker: { kind: string; image?: string | null }; toxiproxy: { kind: string } };
   checks: {
     check: string;
     ok: boolean;
@@ -40,13 +41,24 @@ export interface ReportJson {
   timings: { wallMs: number };
 }
 
-/** Runs `npm run scenario` as a real process (as a user would), its report in a temp dir. */
+/**
+ * Runs `npm run scenario` as a real process (as a user would), its report in a temp dir. The dir is removed
+ * when the test passes; a failing test keeps it and prints where it is.
+ */
 export async function runScenarioCli(
   args: string[],
   onLine?: (line: string, child: Child) => void,
+  env: Record<string, string> = {},
 ): Promise<CliRun> {
   const outDir = mkdtempSync(join(tmpdir(), "encore-scenario-test-"));
-  const child = spawnScript(SCENARIO_CLI, [...args, "--out", outDir], process.env as Record<string, string>);
+  onTestFinished(({ task }) => {
+    if (task.result?.state === "pass") rmSync(outDir, { recursive: true, force: true });
+    else process.stderr.write(`${task.name}: the run's reports are kept in ${outDir}\n`);
+  });
+  const child = spawnScript(SCENARIO_CLI, [...args, "--out", outDir], {
+    ...(process.env as Record<string, string>),
+    ...env,
+  });
   let output = "";
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
