@@ -1,30 +1,57 @@
-import { chunkHistory } from "../history/ledger.js";
-import type { Checker } from "./checker.js";
+import { type ChunkLedger, chunkWire } from "../history/ledger.js";
+import type { Checker, CheckInput } from "./checker.js";
+
+/**
+ * ACKs beyond the first that a broker crash explains: the broker lost an ACK with its state and delivered
+ * the job again after a crash that came after that ACK.
+ */
+function explainedRepeats(input: CheckInput, chunk: ChunkLedger): number {
+  const acked = chunk.deliveries.filter((d) => d.outcome === "acked");
+  const crashes = input.faults.filter((f) => f.link === "broker" && f.proof.landed);
+  return acked.filter(
+    (d, i) => i > 0 && crashes.some((c) => c.at >= (acked[i - 1].endedAt ?? 0) && c.at <= d.at),
+  ).length;
+}
 
 export const ackedOnce: Checker = {
   name: "acked-once",
-  title: "every chunk ACKed exactly once (an ACK counts only with its RECEIPT on a live connection)",
+  title:
+    "every chunk ACKed exactly once, on the wire, on the connection that delivered it (whether or not its RECEIPT came back)",
   check(input) {
-    const wrong = input.ledger.filter((c) => c.ackedReceipted !== 1);
+    const wrongConnection = input.strayAcks.filter((a) => a.command === "ACK");
     const missing = input.expectedChunks - input.ledger.length;
-    const ok = wrong.length === 0 && missing === 0;
+    const wrong = input.ledger.filter((c) => c.acks - explainedRepeats(input, c) !== 1);
+    const stray = wrongConnection[0];
+    if (stray) {
+      const names = stray.belongsTo
+        ? `a delivery of Job[${stray.belongsTo.job}] on connection ${stray.belongsTo.connection} (${stray.belongsTo.link})`
+        : "no delivery the broker ever made";
+      return {
+        status: "fail",
+        summary: `${wrongConnection.length} ACKs reached the broker on a connection that did not deliver what they name: ${stray.link} connection ${stray.connection} ACKed ${stray.ackId}, which names ${names}`,
+        witness: {
+          ack: stray,
+          history: stray.belongsTo ? chunkWire(input.wire, stray.belongsTo.job, input.origin) : undefined,
+        },
+      };
+    }
     const first = wrong[0];
+    const ok = wrong.length === 0 && missing === 0;
     return {
-      check: this.name,
-      title: this.title,
-      ok,
+      status: ok ? "pass" : "fail",
       summary: ok
-        ? `${input.ledger.length} chunks, each ACKed once`
+        ? `${input.ledger.length} chunks, each ACKed once on its delivering connection`
         : missing !== 0
-          ? `${input.ledger.length} chunks were published, ${input.expectedChunks} expected`
-          : `${wrong.length} chunks ACKed a wrong number of times (Job[${first.job}]: ${first.ackedReceipted})`,
+          ? `${input.ledger.length} chunks reached the broker, ${input.expectedChunks} expected`
+          : `${wrong.length} chunks ACKed a wrong number of times (Job[${first.job}]: ${first.acks})`,
       witness: first && {
         job: first.job,
         chunk: first.chunk,
-        acks: first.ackedReceipted,
-        history: chunkHistory(input.history, first.job, input.origin),
+        acks: first.acks,
+        deliveries: first.deliveries,
+        history: chunkWire(input.wire, first.job, input.origin),
       },
-      figures: { chunks: input.ledger.length, acks: input.ledger.reduce((n, c) => n + c.ackedReceipted, 0) },
+      figures: { chunks: input.ledger.length, acks: input.ledger.reduce((n, c) => n + c.acks, 0) },
     };
   },
 };

@@ -1,31 +1,62 @@
 import type { RecordedEvent } from "../../src/events/event-log.js";
 import type { QueueStats } from "../environment/management-api.js";
 import type { ChunkLedger, FaultRecord } from "../history/ledger.js";
+import type { Operation } from "../history/operations.js";
+import type { StrayAck } from "../history/wire-ledger.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { Plan } from "../schedule/plan.js";
+import type { WireEvent } from "../wire/wire-tap.js";
 
-/** What the checkers may look at: the recorded history, the broker's own counters and the outputs. Never Encore's internals. */
+/** A process of the run: its link, its pid, and the worker id it printed (for people). */
+export interface LinkFact {
+  link: string;
+  index: number;
+  pid: number;
+  workerId: string | null;
+}
+
+/**
+ * What the checkers may judge from: what the harness saw itself (the wire, its own operations, the broker's
+ * management API, the outputs it downloaded). `history`, the product's own events, is for diagnostics and
+ * the self-report check only. Never Encore's internals.
+ */
 export interface CheckInput {
+  /** The run's folder: outputs and reference are read from it. */
+  dir: string;
   scenario: Scenario;
   plan: Plan;
   /** Chunks the song must have been split into, computed by the harness from the scenario. */
   expectedChunks: number;
-  history: readonly RecordedEvent[];
   /** Monotonic ms of the run's start; ledger and fault times are relative to it. */
   origin: number;
+  queues: { jobs: string; results: string };
+  links: readonly LinkFact[];
+  wire: readonly WireEvent[];
+  ops: readonly Operation[];
+  /** Lines of wire.jsonl or history.jsonl that could not be read, and links the tap could not decode. */
+  gaps: readonly string[];
   ledger: readonly ChunkLedger[];
+  strayAcks: readonly StrayAck[];
   faults: readonly FaultRecord[];
+  /** How late the harness's own timers ran during the run: the machine's load, for the detection bounds. */
+  machine: { loopDelayMaxMs: number; loopDelayP99Ms: number; loadAverage: number };
   broker: { jobs?: QueueStats; results?: QueueStats; error?: string };
-  output: { maxDifference?: number; samples?: number; referenceSamples?: number; error?: string };
+  output: { dir: string; error?: string; referenceError?: string };
   song: { status: string; done: boolean; elapsedMs?: number; budgetMs: number };
+  history: readonly RecordedEvent[];
 }
+
+/** pass: the property holds; fail: it is broken (the witness shows how); unknown: this run cannot tell. */
+export type Status = "pass" | "fail" | "unknown";
 
 export interface Verdict {
   check: string;
   title: string;
+  status: Status;
+  /** status === "pass". */
   ok: boolean;
   summary: string;
-  /** On failure: the smallest evidence that shows it (for a chunk, its whole delivery history). */
+  /** On failure or unknown: the smallest evidence that shows it (for a chunk, its frames on the wire). */
   witness?: unknown;
   /** Measured figures, reported whether the check passed or not. */
   figures?: Record<string, number | string | null>;
@@ -35,5 +66,19 @@ export interface Verdict {
 export interface Checker {
   readonly name: string;
   readonly title: string;
-  check(input: CheckInput): Verdict;
+  check(
+    input: CheckInput,
+  ): Omit<Verdict, "check" | "title" | "ok"> | Promise<Omit<Verdict, "check" | "title" | "ok">>;
 }
+
+/** The whole run: fail if any check failed, else unknown if any could not tell, else pass. */
+export function overall(checks: readonly Pick<Verdict, "status">[]): Status {
+  if (checks.some((c) => c.status === "fail")) return "fail";
+  if (checks.some((c) => c.status === "unknown")) return "unknown";
+  return "pass";
+}
+
+export const EXIT_CODES: Record<Status, number> = { pass: 0, fail: 1, unknown: 3 };
+
+/** How the CLI and reports print a status, aligned. */
+export const STATUS_WORDS: Record<Status, string> = { pass: "ok     ", fail: "FAIL   ", unknown: "UNKNOWN" };

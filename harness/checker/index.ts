@@ -2,9 +2,13 @@ import { ackedOnce } from "./acked-once.js";
 import { brokerOracle } from "./broker-oracle.js";
 import type { Checker } from "./checker.js";
 import { detection } from "./detection.js";
+import { faultsLanded } from "./faults-landed.js";
+import { historyComplete } from "./history-complete.js";
 import { liveness } from "./liveness.js";
 import { noneLost } from "./none-lost.js";
 import { outputOracle } from "./output-oracle.js";
+import { selfReport } from "./self-report.js";
+import { servesAfterHeal } from "./serves-after-heal.js";
 
 /** The checks every run is judged by, in report order. */
 export const CHECKERS: readonly Checker[] = [
@@ -14,4 +18,8 @@ export const CHECKERS: readonly Checker[] = [
   outputOracle,
   liveness,
   detection,
+  faultsLanded,
+  servesAfterHeal,
+  historyComplete,
+  selfReport,
 ];

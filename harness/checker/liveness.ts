@@ -7,9 +7,7 @@ export const liveness: Checker = {
     const { done, elapsedMs, budgetMs, status } = input.song;
     const ok = done && elapsedMs !== undefined && elapsedMs <= budgetMs;
     return {
-      check: this.name,
-      title: this.title,
-      ok,
+      status: ok ? "pass" : "fail",
       summary: done
         ? `done in ${((elapsedMs ?? 0) / 1000).toFixed(2)} s (budget ${(budgetMs / 1000).toFixed(2)} s)`
         : `not done within ${(budgetMs / 1000).toFixed(2)} s (status ${status})`,

@@ -1,24 +1,82 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compareWavs } from "../../src/audio/compare-wav.js";
+import { decodeToPcm } from "../../src/audio/ffmpeg.js";
+import { CHANNELS, STEM_NAMES } from "../../src/audio/pcm.js";
 import type { Checker } from "./checker.js";
 
+/** An MP3 decodes to its WAV's length give or take one MPEG frame of encoder delay and padding. */
+const MP3_FRAME = 1152;
+
+interface Compared {
+  file: string;
+  samples?: number;
+  referenceSamples?: number;
+  maxDifference?: number;
+  problem?: string;
+}
+
+/**
+ * Every stem and the chosen mix, as the server served them and the harness saved them, against the
+ * single-process reference on the same song: ±1 LSB, the exact sample count. The MP3 must decode to the
+ * mix's length. Re-judged from the files by `npm run report`.
+ */
 export const outputOracle: Checker = {
   name: "output-oracle",
-  title: "the merged output equals the single-process reference (±1 LSB, exact sample count)",
-  check(input) {
-    const { maxDifference, samples, referenceSamples, error } = input.output;
-    const ok =
-      error === undefined &&
-      maxDifference !== undefined &&
-      maxDifference <= 1 &&
-      samples === referenceSamples;
+  title:
+    "every stem and the chosen mix equal the single-process reference (±1 LSB, exact length); the MP3 decodes to that length",
+  async check(input) {
+    const { error, referenceError } = input.output;
+    if (error) return { status: "fail", summary: error };
+    const out = join(input.dir, input.output.dir);
+    const ref = join(input.dir, "reference");
+    if (referenceError || !existsSync(join(ref, "final.wav")))
+      return {
+        status: "unknown",
+        summary: `no reference to compare with: ${referenceError ?? "reference/final.wav is missing"}`,
+      };
+    const compared: Compared[] = [];
+    for (const file of [...STEM_NAMES.map((s) => `${s}.wav`), "final.wav"]) {
+      if (!existsSync(join(out, file))) {
+        compared.push({ file, problem: "not served" });
+        continue;
+      }
+      const c = compareWavs(readFileSync(join(out, file)), readFileSync(join(ref, file)));
+      const problem =
+        c.maxDifference === undefined
+          ? `length ${c.samples} samples, reference ${c.referenceSamples}`
+          : c.maxDifference > 1
+            ? `differs by up to ${c.maxDifference} LSB`
+            : undefined;
+      compared.push({ file, ...c, problem });
+    }
+    const mix = compared.find((c) => c.file === "final.wav");
+    try {
+      const mp3 = await decodeToPcm(join(out, "final.mp3"));
+      const frames = mp3.length / CHANNELS;
+      const expected = (mix?.referenceSamples ?? 0) / CHANNELS;
+      compared.push({
+        file: "final.mp3",
+        samples: mp3.length,
+        referenceSamples: mix?.referenceSamples,
+        problem:
+          Math.abs(frames - expected) > MP3_FRAME
+            ? `decodes to ${frames} frames, the mix has ${expected}`
+            : undefined,
+      });
+    } catch (e) {
+      compared.push({ file: "final.mp3", problem: `does not decode: ${(e as Error).message}` });
+    }
+    const bad = compared.filter((c) => c.problem);
+    const largest = Math.max(0, ...compared.map((c) => c.maxDifference ?? 0));
     return {
-      check: this.name,
-      title: this.title,
-      ok,
+      status: bad.length === 0 ? "pass" : "fail",
       summary:
-        error ??
-        `${samples} samples (reference ${referenceSamples}), largest difference ${maxDifference} LSB`,
-      witness: ok ? undefined : input.output,
-      figures: { maxDifferenceLsb: maxDifference ?? null, samples: samples ?? null },
+        bad.length === 0
+          ? `${compared.length} files match: ${mix?.samples} samples in the mix, largest difference ${largest} LSB`
+          : bad.map((c) => `${c.file}: ${c.problem}`).join("; "),
+      witness: bad.length === 0 ? undefined : compared,
+      figures: { maxDifferenceLsb: largest, samples: mix?.samples ?? null },
     };
   },
 };

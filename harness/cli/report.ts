@@ -1,11 +1,13 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { EXIT_CODES, STATUS_WORDS } from "../checker/checker.js";
 import { writeReports } from "../report/write-report.js";
 import { judgeRun } from "../run/judge-run.js";
 
 /**
  *   npm run report <run dir>
- * Re-judges a recorded run (run.json + events/) and rewrites its reports; exit code as the run's verdict.
+ * Re-judges a recorded run from its folder (run.json, wire.jsonl, history.jsonl, output/, reference/) and
+ * rewrites its reports; exit code as the run's verdict (0 pass, 1 fail, 3 unknown).
  */
 const dir = process.argv[2];
 if (!dir || !existsSync(join(resolve(dir), "run.json"))) {
@@ -14,9 +16,9 @@ if (!dir || !existsSync(join(resolve(dir), "run.json"))) {
   );
   process.exit(2);
 }
-const run = judgeRun(resolve(dir));
+const run = await judgeRun(resolve(dir));
 writeReports(resolve(dir), run);
-process.stdout.write(
-  `${run.input.scenario.name} (seed ${run.seed}): ${run.ok ? "PASS" : "FAIL"}; reports rewritten in ${dir}\n`,
-);
-process.exit(run.ok ? 0 : 1);
+process.stdout.write(`${run.input.scenario.name} (seed ${run.seed}): ${run.verdict.toUpperCase()}\n`);
+for (const c of run.checks) process.stdout.write(`  ${STATUS_WORDS[c.status]} ${c.check}: ${c.summary}\n`);
+process.stdout.write(`reports rewritten in ${dir}\n`);
+process.exit(EXIT_CODES[run.verdict]);

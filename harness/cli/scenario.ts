@@ -3,18 +3,21 @@ import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, SETTINGS, SettingError } from "../../src/config/settings.js";
+import { EXIT_CODES, STATUS_WORDS } from "../checker/checker.js";
 import { EnvironmentError } from "../environment/broker-environment.js";
 import type { BrokerChoice } from "../environment/pick-broker.js";
 import { writeReports } from "../report/write-report.js";
 import { Cleanup } from "../run/cleanup.js";
 import { runScenario } from "../run/run-scenario.js";
 import { listScenarios, resolveScenario } from "../scenario/resolve-scenario.js";
+import { WORKER_KINDS, type WorkerKind } from "../scenario/scenario.js";
 import { ScenarioError } from "../scenario/validate-scenario.js";
 
 /**
  *   npm run scenario <name> [-- --seed N --time-scale X --broker auto|container|local|external --broker-url URL --broker-image IMAGE --toxiproxy-url URL --out DIR]
  *   npm run scenario -- --list
- * Exit codes: 0 every check passed, 1 a check failed, 2 a usage or environment error.
+ * Exit codes: 0 every check passed, 1 a check failed, 3 unknown (a fault did not land, the record has a gap, the
+ * broker could not be read), 2 a usage or environment error.
  */
 const REPORTS = fileURLToPath(new URL("../../reports/", import.meta.url));
 const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external"];
@@ -58,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     "broker-url",
     "broker-image",
     "toxiproxy-url",
+    "worker-kind",
     "out",
   ]);
   for (const flag of flags.keys()) if (!known.has(flag)) usage(`unknown option --${flag}`);
@@ -75,6 +79,12 @@ async function main(argv: string[]): Promise<number> {
       usage(`bad option --time-scale="${scaleRaw}": expected a number above 0 and at most 10`);
     scenario.timeScale = scale;
   }
+  const kind = flags.get("worker-kind");
+  if (kind !== undefined) {
+    if (!(WORKER_KINDS as readonly string[]).includes(kind))
+      usage(`bad option --worker-kind="${kind}": expected one of ${WORKER_KINDS.join(", ")}`);
+    scenario.workers.kind = kind as WorkerKind;
+  }
   const broker = (flags.get("broker") ?? "auto") as BrokerChoice;
   if (!BROKERS.includes(broker))
     usage(`bad option --broker="${broker}": expected one of ${BROKERS.join(", ")}`);
@@ -89,6 +99,10 @@ async function main(argv: string[]): Promise<number> {
     "events",
     "traces",
     "reference",
+    "output",
+    "song.mp3",
+    "wire.jsonl",
+    "history.jsonl",
     "run.json",
     "timeline.log",
     "traces.json",
@@ -110,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
     flags.get("broker-url") ? `--broker-url ${flags.get("broker-url")}` : "",
     flags.get("broker-image") ? `--broker-image ${flags.get("broker-image")}` : "",
     flags.get("toxiproxy-url") ? `--toxiproxy-url ${flags.get("toxiproxy-url")}` : "",
+    kind ? `--worker-kind ${kind}` : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -141,13 +156,13 @@ async function main(argv: string[]): Promise<number> {
     });
     writeReports(outDir, run);
     const out = process.stdout;
-    out.write(`\n${scenario.name} (seed ${seed}): ${run.ok ? "PASS" : "FAIL"}\n`);
-    for (const c of run.checks) out.write(`  ${c.ok ? "ok  " : "FAIL"} ${c.check}: ${c.summary}\n`);
+    out.write(`\n${scenario.name} (seed ${seed}): ${run.verdict.toUpperCase()}\n`);
+    for (const c of run.checks) out.write(`  ${STATUS_WORDS[c.status]} ${c.check}: ${c.summary}\n`);
     out.write(
       `  report: ${relative(process.cwd(), join(outDir, "report.md"))} (wall time ${(run.timings.wallMs / 1000).toFixed(1)} s)\n`,
     );
     if (!run.ok) out.write(`  replay: ${replay}\n`);
-    return run.ok ? 0 : 1;
+    return EXIT_CODES[run.verdict];
   } finally {
     const failures = await cleanup.run();
     for (const f of failures) process.stderr.write(`cleanup: ${f}\n`);

@@ -6,7 +6,7 @@ import { forwardLines } from "../../src/process/forward-output.js";
 import { type Child, cliEntry, spawnScript, stopChild } from "../../src/process/spawn-entry.js";
 import { waitForHealth } from "../../src/process/wait-for-health.js";
 import type { FaultTarget } from "../nemesis/nemesis.js";
-import type { Scenario } from "../scenario/scenario.js";
+import type { Scenario, WorkerKind } from "../scenario/scenario.js";
 import type { Plan } from "../schedule/plan.js";
 import type { BrokerHandle } from "./broker-environment.js";
 
@@ -14,9 +14,15 @@ export interface WorkerHandle extends FaultTarget {
   child: Child;
 }
 
-const WORKER_SCRIPTS: Record<Scenario["workers"]["kind"], string> = {
-  standard: cliEntry("worker"),
-  "ack-before-work": fileURLToPath(new URL("../faulty/ack-before-work-worker.ts", import.meta.url)),
+const faulty = (file: string) => fileURLToPath(new URL(`../faulty/${file}`, import.meta.url));
+
+/** Each kind of worker: the product's, or a deliberately broken variant that the checks must catch. */
+const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, string> }> = {
+  standard: { script: cliEntry("worker") },
+  "ack-before-work": { script: faulty("ack-before-work-worker.ts") },
+  "ack-on-current-connection": { script: faulty("ack-on-current-connection-worker.ts") },
+  // The original's defect 1: no heart-beats negotiated, so a frozen worker holds its job forever.
+  "no-heartbeat": { script: cliEntry("worker"), env: { HEARTBEAT: "0,0" } },
 };
 
 /** The product's processes as the harness runs them: real server and worker processes, each with its events file. */
@@ -31,6 +37,10 @@ export class ClusterProcesses {
     private readonly onLine: (line: string) => void,
     private readonly linkPort: (link: string) => number,
   ) {}
+
+  get serverPid(): number {
+    return this.server?.pid ?? 0;
+  }
 
   /** A fault's target by number: 1.. a worker, 0 the server, -1 the broker. */
   target(index: number, broker: BrokerHandle): FaultTarget {
@@ -88,7 +98,9 @@ export class ClusterProcesses {
     const total = scenario.workers.healthy + scenario.workers.unhealthy;
     for (let index = 1; index <= total; index++) {
       const link = `worker-${index}`;
-      const child = this.spawn(WORKER_SCRIPTS[scenario.workers.kind], `${link}.jsonl`, {
+      const kind = WORKER_KINDS[scenario.workers.kind];
+      const child = this.spawn(kind.script, `${link}.jsonl`, {
+        ...kind.env,
         WORKER_MIN_JOB_MS: String(plan.workerJobMs[index - 1]),
         BROKER_HOST: "127.0.0.1",
         BROKER_STOMP_PORT: String(this.linkPort(link)),

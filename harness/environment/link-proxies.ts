@@ -2,7 +2,8 @@ import { Toxiproxy, type Proxy as ToxiproxyProxy } from "toxiproxy-node-client";
 
 /**
  * One Toxiproxy proxy per STOMP link (`server`, `worker-1`, …) in front of the broker, so a fault can hit one
- * link. Processes connect to their proxy's port instead of the broker's.
+ * link. Processes connect to their proxy's port instead of the broker's; each proxy forwards to its link's wire
+ * tap, which forwards to the broker, so the tap sees what reached the broker and what the broker sent.
  */
 export class LinkProxies {
   readonly client: Toxiproxy;
@@ -12,9 +13,15 @@ export class LinkProxies {
     this.client = new Toxiproxy(url);
   }
 
-  async create(names: readonly string[], upstream: string): Promise<void> {
+  /** One proxy per link, each to its own upstream (the link's wire tap, which forwards to the broker). */
+  async create(names: readonly string[], upstream: (name: string) => string): Promise<void> {
     for (const name of names) {
-      const proxy = await this.client.createProxy({ name, listen: "127.0.0.1:0", upstream, enabled: true });
+      const proxy = await this.client.createProxy({
+        name,
+        listen: "127.0.0.1:0",
+        upstream: upstream(name),
+        enabled: true,
+      });
       this.proxies.set(name, proxy);
     }
   }
@@ -28,14 +35,6 @@ export class LinkProxies {
 
   get(name: string): Promise<ToxiproxyProxy> {
     return this.client.get(name);
-  }
-
-  /** Points every link at a new upstream (the broker came back on another port). */
-  async retarget(upstream: string): Promise<void> {
-    for (const name of this.proxies.keys()) {
-      const proxy = await this.client.get(name);
-      await proxy.update({ enabled: proxy.enabled, listen: proxy.listen, upstream });
-    }
   }
 
   /** Heals every link: all toxics removed, every proxy enabled. */

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from "../../src/events/event-log.js";
-import { NEMESES } from "../nemesis/index.js";
+import type { WireFrame } from "../wire/wire-query.js";
+import type { WireEvent } from "../wire/wire-tap.js";
 
 export type AttemptOutcome =
   | "acked"
@@ -12,9 +12,13 @@ export type AttemptOutcome =
   | "frozen"
   | "unfinished";
 
-/** One delivery of a chunk to a worker and how it ended. */
+/** One delivery of a chunk to a worker, as the broker sent it, and how it ended on the wire. */
 export interface DeliveryAttempt {
+  /** The worker's own id where the harness learned it, else its link. For people. */
   worker: string;
+  /** The link it came over ("worker-3"). */
+  link?: string;
+  /** The tap's connection number. */
   connection: string;
   /** ms since the run started (monotonic). */
   at: number;
@@ -24,146 +28,59 @@ export interface DeliveryAttempt {
   outcome: AttemptOutcome;
 }
 
-/** Everything that happened to one chunk, from the recorded history alone. */
+/** Everything that happened to one chunk, from the wire alone. */
 export interface ChunkLedger {
   job: number;
   music: number;
   chunk: number;
+  /** Job SENDs from the server that reached the broker. */
   published: number;
   deliveries: DeliveryAttempt[];
-  /** ACKs whose RECEIPT came back on a live connection. */
-  ackedReceipted: number;
+  /** ACKs that reached the broker on the connection that delivered the job. */
+  acks: number;
+  /** Result SENDs that reached the broker, and those the broker confirmed with a RECEIPT. */
   resultsPublished: number;
+  resultsReceipted: number;
+  /** Results of this job the server ACKed on the wire (the first is merged, the rest dropped). */
   accepted: number;
-  acceptedFrom?: string;
   duplicatesDropped: number;
 }
 
+/** A fault as the harness did and proved it. */
 export interface FaultRecord {
   fault: string;
+  /** The worker's own id, for people. */
   worker: string | undefined;
   /** The target's link: "worker-3", "server" or "broker". */
   link: string;
   index: number;
   pid: number;
+  /** When it was proven to have taken effect (ms since the start); the operation's time if it was not. */
   at: number;
   healedAt?: number;
+  attemptOutcome?: AttemptOutcome;
+  /** Landed (with what was seen), or why it cannot count. */
+  proof: { landed: true; effect: string } | { landed: false; why: string };
 }
 
-const ENDINGS: Record<string, AttemptOutcome> = {
-  "ack-receipted": "acked",
-  "ack-failed": "stale-ack",
-  nack: "nacked",
-  "job-cancelled": "cancelled",
-  "dead-lettered": "dead-lettered",
-};
-
-export function faultRecords(history: readonly RecordedEvent[], origin: number): FaultRecord[] {
-  const faults: FaultRecord[] = [];
-  for (const e of history) {
-    if (e.type === "fault-injected") {
-      faults.push({
-        fault: String(e.fault),
-        worker: e.worker,
-        link: String(e.link ?? ""),
-        index: Number(e.target),
-        pid: Number(e.targetPid),
-        at: e.mono - origin,
-      });
-    } else if (e.type === "fault-healed") {
-      const open = faults.find(
-        (f) => f.index === Number(e.target) && f.fault === e.fault && f.healedAt === undefined,
-      );
-      if (open) open.healedAt = e.mono - origin;
-    }
-  }
-  return faults;
-}
-
-export function buildLedger(history: readonly RecordedEvent[], origin: number): ChunkLedger[] {
-  const faults = faultRecords(history, origin);
-  const chunks = new Map<number, ChunkLedger>();
-  const ledgerOf = (e: RecordedEvent): ChunkLedger | undefined =>
-    e.job === undefined ? undefined : chunks.get(e.job);
-  // Jobs first: a worker can record a delivery before the server records the publish receipt.
-  for (const e of history) {
-    if (e.type === "job-published" && e.job !== undefined) {
-      const entry = chunks.get(e.job) ?? {
-        job: e.job,
-        music: Number(e.music),
-        chunk: Number(e.chunk),
-        published: 0,
-        deliveries: [],
-        ackedReceipted: 0,
-        resultsPublished: 0,
-        accepted: 0,
-        duplicatesDropped: 0,
-      };
-      entry.published++;
-      chunks.set(e.job, entry);
-    }
-  }
-  for (const e of history) {
-    const entry = e.type === "job-published" ? undefined : ledgerOf(e);
-    if (!entry) continue;
-    const at = e.mono - origin;
-    if (e.type === "job-delivered") {
-      entry.deliveries.push({
-        worker: String(e.worker),
-        connection: String(e.connection),
-        at,
-        redelivered: e.redelivered === true,
-        deliveryCount: Number(e.deliveryCount ?? 0),
-        outcome: "unfinished",
-      });
-    } else if (e.type === "result-published") {
-      entry.resultsPublished++;
-    } else if (e.type === "result-accepted") {
-      entry.accepted++;
-      entry.acceptedFrom = e.worker;
-    } else if (e.type === "duplicate-dropped") {
-      entry.duplicatesDropped++;
-    }
-    if (e.type === "ack-receipted") entry.ackedReceipted++;
-    const ending = ENDINGS[e.type];
-    if (ending) {
-      const attempt = [...entry.deliveries]
-        .reverse()
-        .find((d) => d.worker === e.worker && d.outcome === "unfinished");
-      if (attempt) {
-        attempt.outcome = ending;
-        attempt.endedAt = at;
-      }
-    }
-  }
-  // An attempt still open when a fault hit its worker (or the broker) ended there.
-  for (const entry of chunks.values()) {
-    for (const attempt of entry.deliveries.filter((d) => d.outcome === "unfinished")) {
-      const fault = faults.find(
-        (f) =>
-          (f.worker === attempt.worker || f.link === "broker") &&
-          f.at >= attempt.at &&
-          NEMESES[f.fault]?.attemptOutcome,
-      );
-      const outcome = fault && NEMESES[fault.fault]?.attemptOutcome;
-      if (fault && outcome) {
-        attempt.outcome = outcome;
-        attempt.endedAt = fault.at;
-      }
-    }
-  }
-  return [...chunks.values()].sort((a, b) => a.job - b.job);
-}
-
-/** A chunk's whole recorded history, for a witness: every event that names its job, and the faults on the workers that held it. */
-export function chunkHistory(history: readonly RecordedEvent[], job: number, origin: number) {
-  const holders = new Set(
-    history.filter((e) => e.job === job && e.type === "job-delivered").map((e) => e.worker),
-  );
-  return history
-    .filter((e) => e.job === job || (e.type.startsWith("fault-") && holders.has(e.worker)))
-    .map(({ wall: _wall, mono, pid: _pid, job: _job, ...rest }) => ({
-      at: Math.round(mono - origin),
-      ...rest,
+/** A chunk's frames on the wire, for a witness: every frame naming its job and every ACK or NACK of one of
+ * its deliveries (on any connection), with times since the start. */
+export function chunkWire(wire: readonly WireEvent[], job: number, origin: number) {
+  const frames = wire.filter((e): e is WireFrame => e.kind === "frame");
+  const mine = (f: WireFrame) => f.headers["job-id"] === String(job);
+  const ackIds = new Set(frames.filter((f) => mine(f) && f.headers.ack).map((f) => f.headers.ack));
+  return frames
+    .filter((f) => mine(f) || ((f.command === "ACK" || f.command === "NACK") && ackIds.has(f.headers.id)))
+    .map((f) => ({
+      at: Math.round(f.at - origin),
+      link: f.link,
+      connection: f.connection,
+      frame: `${f.direction === "to-broker" ? "→" : "←"} ${f.command}${f.headers.destination ? ` ${f.headers.destination}` : ""}`,
+      ...(f.headers.redelivered === "true" ? { redelivered: true } : {}),
+      ...(f.headers.ack
+        ? { ack: f.headers.ack }
+        : f.headers.id && f.command !== "SUBSCRIBE"
+          ? { id: f.headers.id }
+          : {}),
     }));
 }

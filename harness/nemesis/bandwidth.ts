@@ -1,7 +1,14 @@
+import { frameRateKBps, isFrame } from "../wire/wire-query.js";
 import { addBothWays, removeBothWays } from "./link-toxics.js";
 import type { Nemesis } from "./nemesis.js";
 
-/** A squeezed link (rateKBps, default 500 KB/s, both ways): chunk transfers take seconds, nothing is lost. */
+/** Frames this large take long enough at the asked rate for their own rate to be measured. */
+const MEASURABLE_BYTES = 200_000;
+
+/**
+ * A squeezed link (rateKBps, default 500 KB/s, both ways): chunk transfers take seconds, nothing is lost.
+ * Proven on the wire: the large frames that crossed the link while squeezed moved at no more than the rate.
+ */
 export const bandwidth: Nemesis = {
   name: "bandwidth",
   summary: "caps a link at rateKBps (default 500 KB/s), both ways",
@@ -10,4 +17,31 @@ export const bandwidth: Nemesis = {
   inject: (target, ctx) =>
     addBothWays(target, ctx, "bandwidth", "bandwidth", { rate: ctx.params.rateKBps ?? 500 }),
   heal: (target, ctx) => removeBothWays(target, ctx, "bandwidth"),
+  prove(fault, wire) {
+    const asked = Number(fault.observed.rate);
+    const end = fault.healedAt ?? Number.POSITIVE_INFINITY;
+    const large = wire
+      .filter(isFrame)
+      .filter(
+        (f) =>
+          f.link === fault.link && f.bodyBytes >= MEASURABLE_BYTES && f.firstAt >= fault.at && f.at <= end,
+      );
+    if (large.length === 0)
+      return {
+        landed: false,
+        why: `no frame of ${MEASURABLE_BYTES / 1000} KB or more crossed ${fault.link} while squeezed`,
+      };
+    const fastest = Math.max(...large.map(frameRateKBps));
+    // The toxic meters whole reads; a frame's own first and last byte can sit a little inside that.
+    if (fastest > 1.25 * asked)
+      return {
+        landed: false,
+        why: `a frame crossed ${fault.link} at ${Math.round(fastest)} KB/s, asked ${asked} KB/s`,
+      };
+    return {
+      landed: true,
+      at: fault.at,
+      effect: `${large.length} large frames at most ${Math.round(fastest)} KB/s (asked ${asked} KB/s)`,
+    };
+  },
 };

@@ -1,13 +1,31 @@
-import { type Nemesis, signal } from "./nemesis.js";
+import { monotonicMs } from "../../src/events/event-log.js";
+import type { OpValue } from "../history/operations.js";
+import { type Nemesis, NotLanded, provenByOperation } from "./nemesis.js";
+import { awaitState, signalLive } from "./process-state.js";
 
-/** SIGSTOP until healed with SIGCONT: the process holds its connections but says nothing, not even heart-beats. */
+/**
+ * SIGSTOP until healed with SIGCONT: the process holds its connections but says nothing, not even heart-beats.
+ * Proven when /proc shows it stopped (state T).
+ */
 export const freeze: Nemesis = {
   name: "freeze",
   summary: "SIGSTOP a worker process; SIGCONT when healed",
   redelivers: true,
+  needs: "holding-job",
   attemptOutcome: "frozen",
   boundMs: (heartbeatMs) => 2.5 * heartbeatMs,
   describe: (targets) => `Simulating workers freeze. Stopping ${targets.length} workers.`,
-  inject: (target) => void signal(target.pid, "SIGSTOP"),
-  heal: (target) => void signal(target.pid, "SIGCONT"),
+  async inject(target): Promise<OpValue> {
+    const sent = monotonicMs();
+    if (!signalLive(target.pid, "SIGSTOP")) throw new NotLanded(`process ${target.pid} had already exited`);
+    const stopped = await awaitState(target.pid, (s) => s === "T" || s === "t", 2000);
+    if (stopped === undefined) return { signalled: "SIGSTOP" };
+    return { stopped: `in state T ${Math.round(stopped - sent)} ms after SIGSTOP`, effectAt: sent };
+  },
+  async heal(target): Promise<OpValue> {
+    if (!signalLive(target.pid, "SIGCONT")) return { resumed: false };
+    const running = await awaitState(target.pid, (s) => s !== "T" && s !== "t", 2000);
+    return { resumed: running !== undefined };
+  },
+  prove: (fault) => provenByOperation(fault, "stopped"),
 };

@@ -1,12 +1,26 @@
-import { type Nemesis, signal } from "./nemesis.js";
+import { monotonicMs } from "../../src/events/event-log.js";
+import type { OpValue } from "../history/operations.js";
+import { type Nemesis, NotLanded, provenByOperation } from "./nemesis.js";
+import { awaitState, signalLive } from "./process-state.js";
 
-/** SIGKILL: the process dies at once; the kernel resets its TCP connections, so the broker notices at once. */
+/**
+ * SIGKILL: the process dies at once and the kernel resets its TCP connections, so the broker notices at once.
+ * Proven when /proc shows the process dead (a zombie or reaped).
+ */
 export const kill: Nemesis = {
   name: "kill",
   summary: "SIGKILL a worker process",
   redelivers: true,
+  needs: "holding-job",
   attemptOutcome: "crashed",
-  boundMs: () => 1000,
+  boundMs: () => 250,
   describe: (targets) => `Simulating workers crash. Killing ${targets.length} workers.`,
-  inject: (target) => void signal(target.pid, "SIGKILL"),
+  async inject(target): Promise<OpValue> {
+    const sent = monotonicMs();
+    if (!signalLive(target.pid, "SIGKILL")) throw new NotLanded(`process ${target.pid} had already exited`);
+    const dead = await awaitState(target.pid, (s) => s === undefined || s === "Z" || s === "X", 5000);
+    if (dead === undefined) return { signalled: "SIGKILL" };
+    return { dead: `dead ${Math.round(dead - sent)} ms after SIGKILL`, effectAt: sent };
+  },
+  prove: (fault) => provenByOperation(fault, "dead"),
 };

@@ -1,4 +1,5 @@
 import type { ToxicType } from "toxiproxy-node-client";
+import type { OpValue } from "../history/operations.js";
 import type { FaultTarget, NemesisContext } from "./nemesis.js";
 
 /** Adds the same toxic to both directions of a link, named after the fault so healing removes exactly it. */
@@ -8,19 +9,29 @@ export async function addBothWays(
   fault: string,
   type: ToxicType,
   attributes: Record<string, number>,
-): Promise<void> {
+): Promise<OpValue> {
   const proxy = await ctx.proxies.get(target.link);
   for (const stream of ["upstream", "downstream"] as const) {
     await proxy.addToxic({ name: `${fault}_${stream}`, type, stream, toxicity: 1, attributes });
   }
+  return { toxic: type, ...attributes };
 }
 
-export async function removeBothWays(target: FaultTarget, ctx: NemesisContext, fault: string): Promise<void> {
+export async function removeBothWays(
+  target: FaultTarget,
+  ctx: NemesisContext,
+  fault: string,
+): Promise<OpValue> {
   const proxy = await ctx.proxies.get(target.link);
+  let removed = 0;
   for (const stream of ["upstream", "downstream"]) {
     const toxic = await proxy.getToxic(`${fault}_${stream}`).catch(() => undefined);
-    await toxic?.remove();
+    if (toxic) {
+      await toxic.remove();
+      removed++;
+    }
   }
+  return { removed };
 }
 
 /** Disables or re-enables a link's proxy: disabled, it closes its connections and refuses new ones. */

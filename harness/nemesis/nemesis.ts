@@ -1,6 +1,9 @@
 import type { BrokerHandle } from "../environment/broker-environment.js";
 import type { LinkProxies } from "../environment/link-proxies.js";
+import type { OpValue } from "../history/operations.js";
 import type { PlannedFault } from "../schedule/plan.js";
+import type { HostPort } from "../toxiproxy/address.js";
+import type { WireEvent } from "../wire/wire-tap.js";
 
 /** What a fault acts on: a worker or the server (its process and its STOMP link), or the broker. */
 export interface FaultTarget {
@@ -9,47 +12,74 @@ export interface FaultTarget {
   /** The Toxiproxy proxy of its STOMP link: "worker-3", "server", or "broker". */
   link: string;
   pid: number;
-  /** The worker's own id (Worker[5d52b7f]), once it has said it. */
+  /** The worker's own id (Worker[5d52b7f]), once it has said it: for people, never for verdicts. */
   workerId: string | undefined;
 }
 
 export interface NemesisContext {
   proxies: LinkProxies;
   broker: BrokerHandle;
+  /** Sends the links' new connections to the broker at its new address (after a restart). */
+  retargetBroker(upstream: HostPort): void;
   /** The scenario's parameters for this fault (latencyMs, rateKBps, …). */
   params: Readonly<Record<string, number>>;
 }
 
+/** A fault as the nemesis's operations recorded it: when it was done and healed, and what was observed then. */
+export interface FaultWindow {
+  fault: string;
+  link: string;
+  /** Monotonic ms when the fault's operation completed ok. */
+  at: number;
+  healedAt?: number;
+  /** What the operation observed (ok value). */
+  observed: OpValue;
+  params: Readonly<Record<string, number>>;
+  heartbeatMs: number;
+}
+
+/** Whether a fault's effect was seen, and from when: a fault counts only once it is proven. */
+export type Proof = { landed: true; at: number; effect: string } | { landed: false; why: string };
+
+/** The fault certainly did not happen (the target was already gone): recorded as `fail`. */
+export class NotLanded extends Error {}
+
 /**
- * One kind of fault, like one Toxiproxy toxic: inject it into a target and, if it can be undone, heal it.
- * Adding a fault is adding a file and listing it in index.ts.
+ * One kind of fault, like one Toxiproxy toxic: inject it into a target, prove it landed and, if it can be
+ * undone, heal it. Adding a fault is adding a file and listing it in index.ts.
  */
 export interface Nemesis {
   readonly name: string;
   readonly summary: string;
   /** Whether the broker must redeliver the job the target held (the detection check and the broker oracle). */
   readonly redelivers: boolean;
+  /** What the fault must hit to count, checked on the wire when it landed: a worker link holding an unACKed job. */
+  readonly needs?: "holding-job";
   /** What a delivery attempt cut short by this fault is called in the ledger. */
   readonly attemptOutcome?: "crashed" | "frozen" | "cut-off";
-  /** How long the broker may take to notice the fault, given the heart-beat (ms). */
+  /** How long the broker may take to notice the fault, given the heart-beat (ms), before the machine's slack. */
   boundMs?(heartbeatMs: number): number;
   /** The timeline line for people, in the original's words where it had them. */
   describe(targets: readonly FaultTarget[]): string;
-  inject(target: FaultTarget, ctx: NemesisContext): void | Promise<void>;
-  heal?(target: FaultTarget, ctx: NemesisContext): void | Promise<void>;
+  /**
+   * Does it; resolves with what was observed of its effect. Throws NotLanded when it certainly did not happen;
+   * any other error leaves the outcome unknown.
+   */
+  inject(target: FaultTarget, ctx: NemesisContext): Promise<OpValue>;
+  heal?(target: FaultTarget, ctx: NemesisContext): Promise<OpValue>;
+  /** Proves from what the operation observed and from the wire that the fault took effect. */
+  prove(fault: FaultWindow, wire: readonly WireEvent[]): Proof;
   /** Turns one scheduled fault into several (flapping); without it the fault runs as scheduled. */
   plan?(fault: PlannedFault, random: () => number): PlannedFault[];
 }
 
-/** Sends a signal; a process that is already gone is not an error (a fault on the dead is a no-op). */
-export function signal(pid: number, sig: NodeJS.Signals): boolean {
-  try {
-    process.kill(pid, sig);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const workerNames = (targets: readonly FaultTarget[]) =>
   targets.map((t) => (t.index > 0 ? `Worker[${t.workerId}]` : t.link)).join(", ");
+
+/** A proof from the operation alone: the process-level observation it recorded is the effect. */
+export function provenByOperation(fault: FaultWindow, effectKey: string): Proof {
+  const effect = fault.observed[effectKey];
+  return typeof effect === "string"
+    ? { landed: true, at: Number(fault.observed.effectAt ?? fault.at), effect }
+    : { landed: false, why: `no ${effectKey} was observed` };
+}

@@ -1,4 +1,4 @@
-import type { Verdict } from "../checker/checker.js";
+import type { Status, Verdict } from "../checker/checker.js";
 import type { RunRecord } from "../run/run-record.js";
 import { duration, seconds, spreadDuration } from "./figures.js";
 import { ganttSvg } from "./gantt-svg.js";
@@ -7,8 +7,8 @@ import { escapeXml as esc } from "./markup.js";
 import { prettyJson } from "./pretty-json.js";
 import { type RunSummary, summarizeRun } from "./summary.js";
 
-const verdictBadge = (ok: boolean) =>
-  `<span class="verdict ${ok ? "pass" : "fail"}">${ok ? "PASS" : "FAIL"}</span>`;
+const verdictBadge = (status: Status) => `<span class="verdict ${status}">${status.toUpperCase()}</span>`;
+const MARKS: Record<Status, string> = { pass: "✓ pass", fail: "✗ FAIL", unknown: "? UNKNOWN" };
 
 function header(run: RunRecord): string {
   const { scenario } = run.input;
@@ -24,7 +24,7 @@ function header(run: RunRecord): string {
     ["Replay", `<code class="replay">${esc(run.replay)}</code>`],
   ];
   return `<header>
-<h1>${verdictBadge(run.ok)} ${esc(scenario.name)}</h1>
+<h1>${verdictBadge(run.verdict)} ${esc(scenario.name)}</h1>
 <p class="description">${esc(scenario.description)}</p>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>
 </header>`;
@@ -38,8 +38,8 @@ function checkBlock(c: Verdict): string {
     c.witness === undefined
       ? ""
       : `<details><summary>witness</summary><pre>${esc(prettyJson(c.witness))}</pre></details>`;
-  return `<div class="check ${c.ok ? "pass" : "fail"}" data-check="${esc(c.check)}">
-<div><span class="mark">${c.ok ? "✓ pass" : "✗ FAIL"}</span> <span class="name">${esc(c.check)}</span> <span class="title">${esc(c.title)}</span></div>
+  return `<div class="check ${c.status}" data-check="${esc(c.check)}">
+<div><span class="mark">${MARKS[c.status]}</span> <span class="name">${esc(c.check)}</span> <span class="title">${esc(c.title)}</span></div>
 <div>${esc(c.summary)}</div>
 ${figures ? `<div class="figures">${figures}</div>` : ""}${witness}
 </div>`;
@@ -96,7 +96,7 @@ function detectionTable(s: RunSummary): string {
 /** report.html: the run for people, in one file with nothing to fetch (no scripts, no external resources). */
 export function reportHtml(run: RunRecord): string {
   const summary = summarizeRun(run);
-  const title = `${run.input.scenario.name}: ${run.ok ? "PASS" : "FAIL"}`;
+  const title = `${run.input.scenario.name}: ${run.verdict.toUpperCase()}`;
   return `<!doctype html>
 <html lang="en">
 <head>

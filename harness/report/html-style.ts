@@ -1,6 +1,6 @@
 /** The report's only style sheet, inline so report.html stands alone. */
 export const REPORT_CSS = `
-:root { color-scheme: light; --pass: #2e7d32; --fail: #c62828; --muted: #616161; --line: #e0e0e0; }
+:root { color-scheme: light; --pass: #2e7d32; --fail: #c62828; --unknown: #ef6c00; --muted: #616161; --line: #e0e0e0; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 "DejaVu Sans", Verdana, Arial, sans-serif; color: #212121; margin: 0; background: #fff; }
 main { max-width: 1260px; margin: 0 auto; padding: 20px 24px 40px; }
@@ -9,6 +9,7 @@ h2 { font-size: 17px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1
 .verdict { color: #fff; border-radius: 4px; padding: 2px 10px; font-size: 18px; letter-spacing: 0.05em; }
 .verdict.pass { background: var(--pass); }
 .verdict.fail { background: var(--fail); }
+.verdict.unknown { background: var(--unknown); }
 .description { margin: 0 0 12px; color: #424242; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; }
 dl.facts dt { color: var(--muted); }
@@ -23,6 +24,8 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .check.fail { border-left-color: var(--fail); }
 .check .mark { font-weight: bold; color: var(--pass); }
 .check.fail .mark { color: var(--fail); }
+.check.unknown { border-left-color: var(--unknown); }
+.check.unknown .mark { color: var(--unknown); }
 .check .name { font-weight: bold; }
 .check .title { color: var(--muted); }
 .check .figures { color: var(--muted); font-size: 12.5px; }

@@ -6,11 +6,12 @@ import { prettyJson } from "./pretty-json.js";
 const secondsAttr = (ms: number) => (ms / 1000).toFixed(3);
 
 function testcase(c: Verdict, classname: string): string {
+  // An unknown is an <error>: the run could not judge the property, which must not read as a pass.
   const failure = c.ok
     ? ""
     : textElement(
-        "failure",
-        { message: c.summary, type: "check-failed" },
+        c.status === "fail" ? "failure" : "error",
+        { message: c.summary, type: c.status === "fail" ? "check-failed" : "check-unknown" },
         c.witness === undefined ? c.summary : prettyJson(c.witness),
       );
   const output = [c.title, c.summary, ...(c.figures ? [prettyJson(c.figures)] : [])].join("\n");
@@ -26,7 +27,8 @@ function testcase(c: Verdict, classname: string): string {
 /** junit.xml: one test suite per run, one test case per check, so CI can show which property failed. */
 export function junitXml(run: RunRecord): string {
   const name = `encore.${run.input.scenario.name}`;
-  const failures = run.checks.filter((c) => !c.ok).length;
+  const failures = run.checks.filter((c) => c.status === "fail").length;
+  const errors = run.checks.filter((c) => c.status === "unknown").length;
   const properties = element(
     "properties",
     {},
@@ -44,7 +46,7 @@ export function junitXml(run: RunRecord): string {
       name,
       tests: run.checks.length,
       failures,
-      errors: 0,
+      errors,
       skipped: 0,
       time: secondsAttr(run.timings.wallMs),
       timestamp: run.timings.startedAt,
@@ -54,7 +56,7 @@ export function junitXml(run: RunRecord): string {
   );
   return `<?xml version="1.0" encoding="UTF-8"?>\n${element(
     "testsuites",
-    { name: "encore", tests: run.checks.length, failures, errors: 0, time: secondsAttr(run.timings.wallMs) },
+    { name: "encore", tests: run.checks.length, failures, errors, time: secondsAttr(run.timings.wallMs) },
     suite,
   )}\n`;
 }

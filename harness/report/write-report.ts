@@ -10,7 +10,9 @@ import { lostAttemptSpans } from "./lost-attempt-spans.js";
 import { prettyJson } from "./pretty-json.js";
 import { summarizeRun } from "./summary.js";
 
-export const REPORT_SCHEMA = "encore-run-report/1";
+export const REPORT_SCHEMA = "encore-run-report/2";
+
+const STATUS_MARKS = { pass: "✅", fail: "❌", unknown: "❔ unknown" } as const;
 
 /** report.json: the documented, machine-readable record of a run (harness/report/SCHEMA.md). */
 export function reportJson(run: RunRecord) {
@@ -21,7 +23,8 @@ export function reportJson(run: RunRecord) {
     seed: run.seed,
     replay: run.replay,
     environment: run.environment,
-    verdict: run.ok ? "pass" : "fail",
+    machine: input.machine,
+    verdict: run.verdict,
     checks: run.checks,
     chunks: input.ledger,
     faults: input.faults,
@@ -38,7 +41,7 @@ export function reportMarkdown(run: RunRecord): string {
   const { input } = run;
   const sum = summarizeRun(run);
   const lines = [
-    `# ${input.scenario.name}: ${run.ok ? "PASS" : "FAIL"}`,
+    `# ${input.scenario.name}: ${run.verdict.toUpperCase()}`,
     "",
     `${input.scenario.description}`,
     "",
@@ -52,7 +55,8 @@ export function reportMarkdown(run: RunRecord): string {
     "| | check | result |",
     "|---|---|---|",
     ...run.checks.map(
-      (c) => `| ${c.ok ? "✅" : "❌"} | **${c.check}**: ${c.title} | ${c.summary.replaceAll("|", "\\|")} |`,
+      (c) =>
+        `| ${STATUS_MARKS[c.status]} | **${c.check}**: ${c.title} | ${c.summary.replaceAll("|", "\\|")} |`,
     ),
     "",
     "## Summary",
@@ -79,11 +83,11 @@ export function reportMarkdown(run: RunRecord): string {
   lines.push(
     "## Chunks",
     "",
-    "| job | chunk | deliveries (worker: outcome) | ACKs | results | accepted from | duplicates dropped |",
+    "| job | chunk | deliveries (worker: outcome) | ACKs on the wire | results reaching the broker | results the server ACKed | duplicates dropped |",
     "|---|---|---|---|---|---|---|",
     ...input.ledger.map(
       (c) =>
-        `| ${c.job} | ${c.chunk} | ${c.deliveries.map((d) => `${d.worker}: ${d.outcome}${d.redelivered ? " (redelivered)" : ""}`).join(", ")} | ${c.ackedReceipted} | ${c.resultsPublished} | ${c.acceptedFrom ?? "–"} | ${c.duplicatesDropped} |`,
+        `| ${c.job} | ${c.chunk} | ${c.deliveries.map((d) => `${d.worker}: ${d.outcome}${d.redelivered ? " (redelivered)" : ""}`).join(", ")} | ${c.acks} | ${c.resultsPublished} | ${c.accepted} | ${c.duplicatesDropped} |`,
     ),
     "",
   );

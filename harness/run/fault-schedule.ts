@@ -1,13 +1,13 @@
-import type { EventLog } from "../../src/events/event-log.js";
 import { monotonicMs } from "../../src/events/event-log.js";
 import type { BrokerHandle } from "../environment/broker-environment.js";
 import type { LinkProxies } from "../environment/link-proxies.js";
+import type { Operation, OperationLog, OpTarget, OpValue } from "../history/operations.js";
 import { NEMESES } from "../nemesis/index.js";
-import type { FaultTarget, Nemesis } from "../nemesis/nemesis.js";
+import { type FaultTarget, type Nemesis, NotLanded } from "../nemesis/nemesis.js";
 import type { Plan, PlannedFault } from "../schedule/plan.js";
+import type { HostPort } from "../toxiproxy/address.js";
+import type { ActiveFault } from "./live-progress.js";
 import type { Timeline } from "./timeline.js";
-
-export type FaultEvents = EventLog<"fault-injected" | "fault-healed">;
 
 interface Active {
   nemesis: Nemesis;
@@ -15,9 +15,18 @@ interface Active {
   targets: FaultTarget[];
 }
 
+export interface FaultEnvironment {
+  proxies: LinkProxies;
+  broker: BrokerHandle;
+  retargetBroker(upstream: HostPort): void;
+}
+
+const opTarget = (t: FaultTarget): OpTarget => ({ index: t.index, link: t.link, pid: t.pid });
+
 /**
- * Runs the planned faults at their times (relative to when the song's jobs were sent), records each
- * injection and heal in the history, and heals whatever is still active when stopped, whatever happened.
+ * Runs the planned faults at their times (relative to when the song's jobs were sent) as the nemesis's
+ * operations: each injection and heal is recorded as invoke, then ok with what was observed, fail when it
+ * certainly did not happen, or info when nobody can tell. Heals whatever is still active when stopped.
  */
 export class FaultSchedule {
   private readonly timers: NodeJS.Timeout[] = [];
@@ -27,9 +36,9 @@ export class FaultSchedule {
   constructor(
     private readonly plan: Plan,
     private readonly target: (index: number) => FaultTarget,
-    private readonly env: { proxies: LinkProxies; broker: BrokerHandle },
+    private readonly env: FaultEnvironment,
     private readonly timeline: Timeline,
-    private readonly events: FaultEvents,
+    private readonly ops: OperationLog,
   ) {}
 
   start(sentAt: number): void {
@@ -41,20 +50,22 @@ export class FaultSchedule {
         this.timeline.write("WARNING", nemesis.describe(entry.targets));
         this.active.add(entry);
         for (const t of entry.targets) {
-          this.events.record("fault-injected", {
-            fault: nemesis.name,
-            target: t.index,
-            targetPid: t.pid,
-            worker: t.workerId,
-            link: t.link,
-          });
-          await nemesis.inject(t, { ...this.env, params: planned.params });
+          await this.operate(nemesis.name, t, planned.params, () =>
+            nemesis.inject(t, { ...this.env, params: planned.params }),
+          );
         }
       });
       if (planned.healAtMs !== undefined && nemesis.heal) {
         this.at(sentAt + planned.healAtMs, () => this.heal(entry));
       }
     }
+  }
+
+  /** The faults in force now, by worker id, for the status line. */
+  activeNow(): ActiveFault[] {
+    return [...this.active].flatMap((e) =>
+      e.targets.flatMap((t) => (t.workerId ? [{ fault: e.nemesis.name, worker: t.workerId }] : [])),
+    );
   }
 
   /** When the last heal is due (real ms after the jobs were sent), 0 if nothing heals. */
@@ -75,17 +86,38 @@ export class FaultSchedule {
   }
 
   private async heal(entry: Active): Promise<void> {
-    if (!this.active.delete(entry) || !entry.nemesis.heal) return;
+    const heal = entry.nemesis.heal;
+    if (!this.active.delete(entry) || !heal) return;
     const who = entry.targets.map((t) => (t.index > 0 ? `Worker[${t.workerId}]` : t.link)).join(", ");
     this.timeline.write("INFO", `Harness: healing ${entry.nemesis.name} of ${who}`);
     for (const t of entry.targets) {
-      await entry.nemesis.heal(t, { ...this.env, params: entry.planned.params });
-      this.events.record("fault-healed", {
-        fault: entry.nemesis.name,
-        target: t.index,
-        worker: t.workerId,
-        link: t.link,
-      });
+      await this.operate(`heal ${entry.nemesis.name}`, t, entry.planned.params, () =>
+        heal(t, { ...this.env, params: entry.planned.params }),
+      );
+    }
+  }
+
+  private async operate(
+    f: string,
+    target: FaultTarget,
+    params: Readonly<Record<string, number>>,
+    act: () => Promise<OpValue>,
+  ): Promise<Operation> {
+    const invoked = this.ops.invoke(
+      "nemesis",
+      f,
+      { ...params, worker: target.workerId ?? null },
+      opTarget(target),
+    );
+    try {
+      return this.ops.complete(invoked, "ok", await act());
+    } catch (error) {
+      const why = (error as Error).message;
+      this.timeline.write(
+        "ERROR",
+        `Harness: ${f} of ${target.link} ${error instanceof NotLanded ? "did not happen" : "may not have happened"}: ${why}`,
+      );
+      return this.ops.complete(invoked, error instanceof NotLanded ? "fail" : "info", { error: why });
     }
   }
 

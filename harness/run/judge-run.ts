@@ -1,40 +1,65 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CheckInput, Verdict } from "../checker/checker.js";
+import { overall } from "../checker/checker.js";
 import { CHECKERS } from "../checker/index.js";
+import { faultRecords } from "../history/fault-records.js";
 import { loadHistory } from "../history/history.js";
-import { buildLedger, faultRecords } from "../history/ledger.js";
+import { readOperations } from "../history/operations.js";
+import { buildWireLedger } from "../history/wire-ledger.js";
+import { readWireLog } from "../wire/wire-log.js";
 import { type RunRecord, readRunFacts } from "./run-record.js";
 
-/** Judges a recorded run from its folder alone: run.json, events/*.jsonl and timeline.log. */
-export function judgeRun(dir: string): RunRecord {
+/** Judges a recorded run from its folder alone: run.json, wire.jsonl, history.jsonl, the outputs and the reference. */
+export async function judgeRun(dir: string): Promise<RunRecord> {
   const facts = readRunFacts(dir);
-  const history = loadHistory(join(dir, "events"));
+  const wireFile = join(dir, "wire.jsonl");
+  const wire = existsSync(wireFile) ? readWireLog(wireFile) : { events: [], torn: ["wire.jsonl is missing"] };
+  const { ops, torn } = readOperations(join(dir, "history.jsonl"));
+  const undecodable = wire.events.flatMap((e) =>
+    e.kind === "close" && e.decodeError
+      ? [`${e.link} connection ${e.connection} ${e.direction}: ${e.decodeError}`]
+      : [],
+  );
+  const workerIdOf = (link: string) => facts.links.find((l) => l.link === link)?.workerId ?? undefined;
+  const faults = faultRecords(ops, wire.events, facts.origin, facts.scenario.heartbeatMs, facts.links);
+  const ledger = buildWireLedger(wire.events, facts.queues, facts.origin, faults, workerIdOf);
   const input: CheckInput = {
+    dir,
     scenario: facts.scenario,
     plan: facts.plan,
     expectedChunks: facts.expectedChunks,
-    history,
     origin: facts.origin,
-    ledger: buildLedger(history, facts.origin),
-    faults: faultRecords(history, facts.origin),
+    queues: facts.queues,
+    links: facts.links,
+    wire: wire.events,
+    ops,
+    gaps: [
+      ...wire.torn.map((t) => `wire.jsonl ${t}`),
+      ...torn.map((t) => `history.jsonl ${t}`),
+      ...undecodable,
+    ],
+    ledger: ledger.chunks,
+    strayAcks: ledger.strayAcks,
+    faults,
+    machine: facts.machine,
     broker: facts.broker,
     output: facts.output,
     song: facts.song,
+    history: loadHistory(join(dir, "events")),
   };
-  const checks: Verdict[] = CHECKERS.map((checker) => {
+  const checks: Verdict[] = [];
+  for (const checker of CHECKERS) {
+    let judged: Omit<Verdict, "check" | "title" | "ok">;
     try {
-      return checker.check(input);
+      judged = await checker.check(input);
     } catch (error) {
-      return {
-        check: checker.name,
-        title: checker.title,
-        ok: false,
-        summary: `the check itself failed: ${(error as Error).message}`,
-      };
+      judged = { status: "unknown", summary: `the check itself failed: ${(error as Error).message}` };
     }
-  });
+    checks.push({ check: checker.name, title: checker.title, ok: judged.status === "pass", ...judged });
+  }
   const timelineFile = join(dir, "timeline.log");
+  const verdict = overall(checks);
   return {
     seed: facts.seed,
     replay: facts.replay,
@@ -42,7 +67,8 @@ export function judgeRun(dir: string): RunRecord {
     timings: facts.timings,
     input,
     checks,
-    ok: checks.every((c) => c.ok),
+    verdict,
+    ok: verdict === "pass",
     timeline: existsSync(timelineFile) ? readFileSync(timelineFile, "utf8").split("\n").filter(Boolean) : [],
   };
 }

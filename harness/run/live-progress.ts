@@ -11,10 +11,20 @@ export interface ProgressState {
   faultsActive: string[];
 }
 
-/** Worker states from the recorded history: busy from delivery to its end, dead once killed, frozen until healed. */
+/** A fault in force now, by the worker's own id: the nemesis's view, for the status line. */
+export interface ActiveFault {
+  fault: string;
+  worker: string;
+}
+
+/**
+ * Worker states for people: busy from the workers' own delivery events to their end, dead once killed,
+ * frozen until healed (from the fault schedule).
+ */
 export function progressFrom(
   history: readonly RecordedEvent[],
   workers: number,
+  active: readonly ActiveFault[],
 ): Omit<ProgressState, "elapsedMs" | "songPercent"> {
   const busy = new Set<string>();
   const dead = new Set<string>();
@@ -25,9 +35,10 @@ export function progressFrom(
     if (e.type === "job-delivered") busy.add(w);
     else if (["ack-receipted", "ack-failed", "nack", "job-cancelled", "dead-lettered"].includes(e.type))
       busy.delete(w);
-    else if (e.type === "fault-injected" && e.fault === "kill") dead.add(w);
-    else if (e.type === "fault-injected" && e.fault === "freeze") frozen.add(w);
-    else if (e.type === "fault-healed") frozen.delete(w);
+  }
+  for (const f of active) {
+    if (f.fault === "kill") dead.add(f.worker);
+    else if (f.fault === "freeze") frozen.add(f.worker);
   }
   for (const w of dead) busy.delete(w);
   const busyAlive = [...busy].filter((w) => !frozen.has(w)).length;
@@ -58,6 +69,7 @@ export class LiveProgress {
   constructor(
     private readonly eventsDir: string,
     private readonly workers: number,
+    private readonly active: () => readonly ActiveFault[],
     private readonly write: (text: string) => void,
     private readonly tty: boolean,
   ) {}
@@ -87,7 +99,7 @@ export class LiveProgress {
   private tick(): void {
     let state: Omit<ProgressState, "elapsedMs" | "songPercent">;
     try {
-      state = progressFrom(loadHistory(this.eventsDir), this.workers);
+      state = progressFrom(loadHistory(this.eventsDir), this.workers, this.active());
     } catch {
       return;
     }

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckInput, Verdict } from "../checker/checker.js";
+import type { CheckInput, Status, Verdict } from "../checker/checker.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { Plan } from "../schedule/plan.js";
 
@@ -21,6 +21,9 @@ export interface RunFacts {
     broker: { kind: string; image?: string | null; description: string; why: string };
     toxiproxy: { kind: string; description: string };
   };
+  queues: CheckInput["queues"];
+  links: CheckInput["links"];
+  machine: CheckInput["machine"];
   broker: CheckInput["broker"];
   output: CheckInput["output"];
   song: CheckInput["song"];
@@ -35,10 +38,11 @@ export interface RunFacts {
 }
 
 /** A judged run: the facts, the check input built from the history, and the verdicts. */
-export interface RunRecord
-  extends Omit<RunFacts, "scenario" | "plan" | "expectedChunks" | "origin" | "broker" | "output" | "song"> {
+export interface RunRecord extends Pick<RunFacts, "seed" | "replay" | "environment" | "timings"> {
   input: CheckInput;
   checks: Verdict[];
+  verdict: Status;
+  /** verdict === "pass". */
   ok: boolean;
   timeline: string[];
 }

@@ -10,8 +10,8 @@ export interface Scenario {
     healthy: number;
     /** Workers the faults target (the original's "unhealthy" ones); started after the healthy ones. */
     unhealthy: number;
-    /** "ack-before-work" is a deliberately broken worker, to show that the checks can fail. */
-    kind: "standard" | "ack-before-work";
+    /** Anything but "standard" is a deliberately broken worker, to show that the checks can fail. */
+    kind: WorkerKind;
   };
   song: {
     seconds: number;
@@ -26,7 +26,17 @@ export interface Scenario {
   timeScale: number;
   /** The song must be done this many scenario seconds after its jobs were sent (liveness). */
   budgetSeconds: number;
+  /** Each healed worker must connect and subscribe to the job queue again (serves-after-heal). */
+  servesAfterHeal?: boolean;
 }
+
+export const WORKER_KINDS = [
+  "standard",
+  "ack-before-work",
+  "ack-on-current-connection",
+  "no-heartbeat",
+] as const;
+export type WorkerKind = (typeof WORKER_KINDS)[number];
 
 export interface FaultSpec {
   /** Scenario seconds after the song's jobs were sent. */

@@ -1,4 +1,4 @@
-import { type FaultSpec, type Scenario, TARGET_WORDS } from "./scenario.js";
+import { type FaultSpec, type Scenario, TARGET_WORDS, WORKER_KINDS, type WorkerKind } from "./scenario.js";
 
 export class ScenarioError extends Error {}
 
@@ -36,9 +36,9 @@ export function validateScenario(raw: unknown, source: string, knownFaults: read
   const workers = isObject(raw.workers) ? raw.workers : {};
   const song = isObject(raw.song) ? raw.song : {};
   const kind = workers.kind ?? "standard";
-  if (kind !== "standard" && kind !== "ack-before-work") {
+  if (!(WORKER_KINDS as readonly unknown[]).includes(kind)) {
     throw new ScenarioError(
-      `${at("workers.kind")} is ${JSON.stringify(kind)}: expected "standard" or "ack-before-work"`,
+      `${at("workers.kind")} is ${JSON.stringify(kind)}: expected one of ${WORKER_KINDS.join(", ")}`,
     );
   }
   const split = song.split ?? "per-worker";
@@ -53,7 +53,7 @@ export function validateScenario(raw: unknown, source: string, knownFaults: read
     workers: {
       healthy: number(at("workers.healthy"), workers.healthy, 0, 64, true),
       unhealthy: number(at("workers.unhealthy"), workers.unhealthy ?? 0, 0, 64, true),
-      kind,
+      kind: kind as WorkerKind,
     },
     song: {
       seconds: number(at("song.seconds"), song.seconds, 1, 600),
@@ -68,6 +68,13 @@ export function validateScenario(raw: unknown, source: string, knownFaults: read
     timeScale: number(at("timeScale"), raw.timeScale ?? 1, 0.0001, 10),
     budgetSeconds: number(at("budgetSeconds"), raw.budgetSeconds, 1, 1_000_000),
   };
+  if (raw.servesAfterHeal !== undefined) {
+    if (typeof raw.servesAfterHeal !== "boolean")
+      throw new ScenarioError(
+        `${at("servesAfterHeal")} is ${JSON.stringify(raw.servesAfterHeal)}: expected true or false`,
+      );
+    scenario.servesAfterHeal = raw.servesAfterHeal;
+  }
   if (scenario.jobSeconds[0] > scenario.jobSeconds[1]) {
     throw new ScenarioError(`${at("jobSeconds")} is ${JSON.stringify(jobSeconds)}: min is larger than max`);
   }

@@ -23,7 +23,7 @@ import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/t
 export class Worker {
   readonly id = randomBytes(4).toString("hex").slice(0, 7);
   readonly name = `Worker[${this.id}]`;
-  private readonly link: StompLink;
+  protected readonly link: StompLink;
   private readonly queues;
   private cancelledBefore = 0;
   private busy: Promise<void> = Promise.resolve();

@@ -1,0 +1,34 @@
+import { runMain } from "../../src/cli/run-main.js";
+import { loadSettings, type Settings } from "../../src/config/settings.js";
+import { createLogger, type Logger } from "../../src/log/logger.js";
+import type { JobMessage } from "../../src/messages/job-message.js";
+import type { Delivery } from "../../src/stomp/link.js";
+import type { StompSession } from "../../src/stomp/session.js";
+import { Worker } from "../../src/worker/worker.js";
+
+/**
+ * A deliberately broken worker: it ACKs on whatever connection is up when its job is done, with the ack id
+ * the old connection was given. After a reconnect, RabbitMQ resolves that id on the new connection and acks
+ * the wrong message, or none. Scenarios with workers.kind "ack-on-current-connection" run it.
+ */
+class AckOnCurrentConnectionWorker extends Worker {
+  private latest: StompSession | undefined;
+
+  constructor(settings: Settings, log: Logger) {
+    super(settings, log);
+    this.link.onConnect((session) => {
+      this.latest = session;
+    });
+  }
+
+  protected override async ackJob(delivery: Delivery, _job: JobMessage): Promise<void> {
+    if (!this.latest) throw new Error("no connection to ACK on");
+    await this.latest.ack(delivery.headers);
+  }
+}
+
+runMain(async () => {
+  const worker = new AckOnCurrentConnectionWorker(loadSettings(process.argv.slice(2)), createLogger());
+  await worker.start();
+  return () => worker.stop();
+});

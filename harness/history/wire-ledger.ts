@@ -1,0 +1,178 @@
+import { connectionLives, isFrame, type WireFrame } from "../wire/wire-query.js";
+import type { WireEvent } from "../wire/wire-tap.js";
+import type { AttemptOutcome, ChunkLedger, DeliveryAttempt, FaultRecord } from "./ledger.js";
+
+/** The queues the product uses, as STOMP destinations. */
+export interface Queues {
+  jobs: string;
+  results: string;
+}
+
+/** An ACK or NACK that names a delivery its connection never received: it acks whatever RabbitMQ maps it to. */
+export interface StrayAck {
+  command: "ACK" | "NACK";
+  link: string;
+  connection: number;
+  at: number;
+  ackId: string;
+  /** The delivery that ack id belongs to, on another connection, if any. */
+  belongsTo?: { link: string; connection: number; job: number };
+}
+
+export interface WireLedger {
+  chunks: ChunkLedger[];
+  strayAcks: StrayAck[];
+}
+
+interface Delivery extends DeliveryAttempt {
+  job: number;
+  ackId: string;
+  conn: number;
+}
+
+const jobOf = (f: WireFrame) => {
+  const id = Number(f.headers["job-id"]);
+  return Number.isInteger(id) && id > 0 ? id : undefined;
+};
+
+/**
+ * Builds each chunk's ledger from the frames the harness's taps saw between the proxies and the broker: the
+ * server's job SENDs, the broker's MESSAGEs to workers, the workers' ACKs and NACKs on the connection that
+ * delivered, their result SENDs, and the server's ACKs of those results. Nothing the processes said about
+ * themselves is used. Times are ms since `origin`.
+ */
+export function buildWireLedger(
+  wire: readonly WireEvent[],
+  queues: Queues,
+  origin: number,
+  faults: readonly FaultRecord[],
+  workerIdOf: (link: string) => string | undefined,
+): WireLedger {
+  const frames = wire.filter(isFrame);
+  const lives = connectionLives(wire);
+  const chunks = new Map<number, ChunkLedger>();
+  const entry = (job: number, f: WireFrame): ChunkLedger => {
+    let c = chunks.get(job);
+    if (!c) {
+      c = {
+        job,
+        music: Number(f.headers["music-id"] ?? 0),
+        chunk: Number(f.headers["chunk-index"] ?? -1),
+        published: 0,
+        deliveries: [],
+        acks: 0,
+        resultsPublished: 0,
+        resultsReceipted: 0,
+        accepted: 0,
+        duplicatesDropped: 0,
+      };
+      chunks.set(job, c);
+    }
+    return c;
+  };
+  // Subscriptions per connection, so a MESSAGE's queue is known even where its destination header is absent.
+  const subscribed = new Map<string, string>();
+  const receiptsAsked = new Map<string, number>();
+  const receiptsBack = new Set<string>();
+  for (const f of frames) {
+    const key = `${f.connection}/${f.headers.id ?? f.headers.receipt ?? ""}`;
+    if (f.command === "SUBSCRIBE" && f.headers.id) subscribed.set(key, f.headers.destination ?? "");
+    if (f.command === "RECEIPT") receiptsBack.add(`${f.connection}/${f.headers["receipt-id"]}`);
+  }
+  const destinationOf = (f: WireFrame) =>
+    f.headers.destination ?? subscribed.get(`${f.connection}/${f.headers.subscription}`);
+
+  const jobDeliveries = new Map<string, Delivery>();
+  const resultDeliveries = new Map<string, { job: number; acked: boolean }>();
+  const strayAcks: StrayAck[] = [];
+  const allAckIds = new Map<string, Delivery>();
+
+  for (const f of frames) {
+    const job = jobOf(f);
+    const at = f.at - origin;
+    const destination = f.command === "SEND" || f.command === "MESSAGE" ? destinationOf(f) : undefined;
+    if (f.command === "SEND" && job !== undefined && f.direction === "to-broker") {
+      if (destination === queues.jobs) entry(job, f).published++;
+      else if (destination === queues.results) {
+        const c = entry(job, f);
+        c.resultsPublished++;
+        if (f.headers.receipt) receiptsAsked.set(`${f.connection}/${f.headers.receipt}`, job);
+      }
+    } else if (f.command === "MESSAGE" && job !== undefined && f.headers.ack) {
+      const ackKey = `${f.connection}/${f.headers.ack}`;
+      if (destination === queues.jobs) {
+        const d: Delivery = {
+          job,
+          conn: f.connection,
+          ackId: f.headers.ack,
+          worker: workerIdOf(f.link) ?? f.link,
+          link: f.link,
+          connection: String(f.connection),
+          at,
+          redelivered: f.headers.redelivered === "true",
+          deliveryCount: Number(f.headers["x-delivery-count"] ?? 0),
+          outcome: "unfinished",
+        };
+        entry(job, f).deliveries.push(d);
+        jobDeliveries.set(ackKey, d);
+        allAckIds.set(f.headers.ack, d);
+      } else if (destination === queues.results) {
+        resultDeliveries.set(ackKey, { job, acked: false });
+      }
+    } else if ((f.command === "ACK" || f.command === "NACK") && f.headers.id) {
+      const ackKey = `${f.connection}/${f.headers.id}`;
+      const delivery = jobDeliveries.get(ackKey);
+      const result = resultDeliveries.get(ackKey);
+      if (delivery && delivery.outcome === "unfinished") {
+        delivery.outcome = f.command === "ACK" ? "acked" : "nacked";
+        delivery.endedAt = at;
+        const chunk = chunks.get(delivery.job);
+        if (chunk && f.command === "ACK") chunk.acks++;
+      } else if (result && !result.acked) {
+        result.acked = f.command === "ACK";
+        const chunk = chunks.get(result.job);
+        if (chunk && result.acked) chunk.accepted++;
+      } else if (!delivery && !result) {
+        const other = allAckIds.get(f.headers.id);
+        strayAcks.push({
+          command: f.command,
+          link: f.link,
+          connection: f.connection,
+          at,
+          ackId: f.headers.id,
+          belongsTo: other && { link: other.link ?? "", connection: other.conn, job: other.job },
+        });
+      }
+    }
+  }
+  for (const [key, job] of receiptsAsked) {
+    const chunk = chunks.get(job);
+    if (chunk && receiptsBack.has(key)) chunk.resultsReceipted++;
+  }
+
+  // An attempt whose connection closed before its ACK ended there: by the fault on its link, if one was on.
+  for (const d of jobDeliveries.values()) {
+    if (d.outcome !== "unfinished") continue;
+    const closedAt = lives.get(d.conn)?.closedAt;
+    if (closedAt === undefined) continue;
+    d.endedAt = closedAt - origin;
+    d.outcome = faultOutcome(faults, d, d.endedAt) ?? "cut-off";
+  }
+  for (const c of chunks.values()) c.duplicatesDropped = Math.max(0, c.accepted - 1);
+  return { chunks: [...chunks.values()].sort((a, b) => a.job - b.job), strayAcks };
+}
+
+function faultOutcome(
+  faults: readonly FaultRecord[],
+  d: Delivery,
+  endedAt: number,
+): AttemptOutcome | undefined {
+  const fault = faults.find(
+    (f) =>
+      f.attemptOutcome !== undefined &&
+      (f.link === d.link || f.link === "broker") &&
+      f.at >= d.at - 1 &&
+      f.at <= endedAt + 1,
+  );
+  return fault?.attemptOutcome;
+}

@@ -1,0 +1,50 @@
+import type { WireDirection, WireEvent, WireRecord } from "./wire-tap.js";
+
+export type WireFrame = Extract<WireEvent, { kind: "frame" }>;
+
+export const isFrame = (e: WireEvent): e is WireFrame => e.kind === "frame";
+
+/** Frames of one link (and direction) whose first byte arrived in [from, to). */
+export function framesOn(
+  wire: readonly WireEvent[],
+  link: string,
+  direction: WireDirection,
+  from: number,
+  to = Number.POSITIVE_INFINITY,
+): WireFrame[] {
+  return wire.filter(
+    (e): e is WireFrame =>
+      isFrame(e) && e.link === link && e.direction === direction && e.firstAt >= from && e.firstAt < to,
+  );
+}
+
+/** Each connection's life on the tap: when it opened and when either of its directions first closed. */
+export interface ConnectionLife {
+  link: string;
+  connection: number;
+  openedAt: number;
+  closedAt?: number;
+}
+
+export function connectionLives(wire: readonly WireEvent[]): Map<number, ConnectionLife> {
+  const lives = new Map<number, ConnectionLife>();
+  for (const e of wire) {
+    if (e.kind === "open")
+      lives.set(e.connection, { link: e.link, connection: e.connection, openedAt: e.at });
+    else if (e.kind === "close") {
+      const life = lives.get(e.connection);
+      if (life && life.closedAt === undefined) life.closedAt = e.at;
+    }
+  }
+  return lives;
+}
+
+/** The link's connections open at time t. */
+export function openAt(wire: readonly WireEvent[], link: string, t: number): ConnectionLife[] {
+  return [...connectionLives(wire).values()].filter(
+    (c) => c.link === link && c.openedAt <= t && (c.closedAt === undefined || c.closedAt > t),
+  );
+}
+
+/** Body bytes per second a frame moved at, first byte to last, in KB/s (1 KB = 1000 bytes). */
+export const frameRateKBps = (f: WireRecord) => f.bodyBytes / Math.max(1, f.at - f.firstAt);
