@@ -18,7 +18,9 @@ export interface Detection {
   missed?: string;
 }
 
-const openAt = (a: DeliveryAttempt, t: number) => a.at <= t && (a.endedAt === undefined || a.endedAt > t);
+const busyAt = (a: DeliveryAttempt, t: number) => a.at <= t && (a.endedAt === undefined || a.endedAt > t);
+// An attempt cut off by the fault itself ends at the fault's own time: it was still held then.
+const openAt = (a: DeliveryAttempt, t: number) => a.at <= t && (a.endedAt === undefined || a.endedAt >= t);
 
 /**
  * What the machine adds to every bound: a base for the broker's own scheduling, plus four times the longest
@@ -38,7 +40,7 @@ function firstFreeWorker(input: CheckInput, from: number): number {
   ];
   for (const t of candidates.sort((a, b) => a - b)) {
     if (
-      links.some((l) => !faultedAt(l, t) && !attempts.some((a) => (a.link ?? a.worker) === l && openAt(a, t)))
+      links.some((l) => !faultedAt(l, t) && !attempts.some((a) => (a.link ?? a.worker) === l && busyAt(a, t)))
     )
       return t;
   }

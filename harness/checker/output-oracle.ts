@@ -27,7 +27,7 @@ export const outputOracle: Checker = {
     "every stem and the chosen mix equal the single-process reference (±1 LSB, exact length); the MP3 decodes to that length",
   async check(input) {
     const { error, referenceError } = input.output;
-    if (error) return { status: "fail", summary: error };
+    if (error) return { status: "fail", summary: error, witness: { error } };
     const out = join(input.dir, input.output.dir);
     const ref = join(input.dir, "reference");
     if (referenceError || !existsSync(join(ref, "final.wav")))

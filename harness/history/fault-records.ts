@@ -53,6 +53,7 @@ export function faultRecords(
       {
         fault: invoke.f,
         link: target.link,
+        invokedAt: invoke.at,
         at: outcome.at,
         healedAt,
         observed: outcome.value,

@@ -1,4 +1,4 @@
-import { frameRateKBps, isFrame } from "../wire/wire-query.js";
+import { frameRateKBps, framesOn } from "../wire/wire-query.js";
 import { addBothWays, removeBothWays } from "./link-toxics.js";
 import type { Nemesis } from "./nemesis.js";
 
@@ -20,12 +20,11 @@ export const bandwidth: Nemesis = {
   prove(fault, wire) {
     const asked = Number(fault.observed.rate);
     const end = fault.healedAt ?? Number.POSITIVE_INFINITY;
-    const large = wire
-      .filter(isFrame)
-      .filter(
-        (f) =>
-          f.link === fault.link && f.bodyBytes >= MEASURABLE_BYTES && f.firstAt >= fault.at && f.at <= end,
-      );
+    // Only frames towards the broker have crossed the toxic when the tap sees them; the other way, the
+    // proxy's buffers take a frame at full speed and squeeze it afterwards.
+    const large = framesOn(wire, fault.link, "to-broker", fault.at, end).filter(
+      (f) => f.bodyBytes >= MEASURABLE_BYTES && f.at <= end,
+    );
     if (large.length === 0)
       return {
         landed: false,

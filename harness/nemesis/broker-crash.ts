@@ -29,11 +29,14 @@ export const brokerCrash: Nemesis = {
   },
   prove(fault, wire) {
     const links = [...new Set(wire.map((e) => e.link))];
-    const open = links.flatMap((link) => openAt(wire, link, fault.at));
+    const open = links.flatMap((link) => openAt(wire, link, fault.invokedAt));
     if (open.length === 0) return { landed: false, why: "no connection was open to the broker" };
-    const survivors = open.filter((c) => c.closedAt === undefined || c.closedAt > fault.at + CLOSE_WITHIN_MS);
+    const survivors = open.filter(
+      (c) => c.closedAt === undefined || c.closedAt > fault.invokedAt + CLOSE_WITHIN_MS,
+    );
     if (survivors.length > 0)
       return { landed: false, why: `${survivors.length} connections stayed open after the kill -9` };
-    return { landed: true, at: fault.at, effect: `all ${open.length} connections to the broker dropped` };
+    const at = Math.min(...open.map((c) => c.closedAt ?? fault.at));
+    return { landed: true, at, effect: `all ${open.length} connections to the broker dropped` };
   },
 };

@@ -25,9 +25,12 @@ export const cut: Nemesis = {
     return { enabled: true };
   },
   prove(fault, wire) {
-    const open = openAt(wire, fault.link, fault.at);
+    // The proxy closes the connections while the API call is still answering: look from when it was asked.
+    const open = openAt(wire, fault.link, fault.invokedAt);
     if (open.length === 0) return { landed: false, why: `${fault.link} had no connection open to cut` };
-    const stillOpen = open.filter((c) => c.closedAt === undefined || c.closedAt > fault.at + CLOSE_WITHIN_MS);
+    const stillOpen = open.filter(
+      (c) => c.closedAt === undefined || c.closedAt > fault.invokedAt + CLOSE_WITHIN_MS,
+    );
     if (stillOpen.length > 0)
       return {
         landed: false,
@@ -35,7 +38,7 @@ export const cut: Nemesis = {
       };
     const end = fault.healedAt ?? Number.POSITIVE_INFINITY;
     const through = [...connectionLives(wire).values()].find(
-      (c) => c.link === fault.link && c.openedAt > fault.at + CLOSE_WITHIN_MS && c.openedAt < end,
+      (c) => c.link === fault.link && c.openedAt > fault.invokedAt + CLOSE_WITHIN_MS && c.openedAt < end,
     );
     if (through)
       return {
@@ -45,8 +48,8 @@ export const cut: Nemesis = {
     const closedAt = Math.max(...open.map((c) => c.closedAt ?? fault.at));
     return {
       landed: true,
-      at: fault.at,
-      effect: `${open.length} connection(s) of ${fault.link} closed within ${Math.round(closedAt - fault.at)} ms; none got through until healed`,
+      at: Math.min(...open.map((c) => c.closedAt ?? fault.at)),
+      effect: `${open.length} connection(s) of ${fault.link} closed within ${Math.round(closedAt - fault.invokedAt)} ms; none got through until healed`,
     };
   },
 };

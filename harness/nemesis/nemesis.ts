@@ -29,7 +29,8 @@ export interface NemesisContext {
 export interface FaultWindow {
   fault: string;
   link: string;
-  /** Monotonic ms when the fault's operation completed ok. */
+  /** Monotonic ms when the fault's operation was invoked, and when it completed ok. */
+  invokedAt: number;
   at: number;
   healedAt?: number;
   /** What the operation observed (ok value). */

@@ -1,44 +1,63 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckInput, Verdict } from "../checker/checker.js";
-import { overall } from "../checker/checker.js";
+import type { RecordedEvent } from "../../src/events/event-log.js";
+import { type Checker, type CheckInput, overall, type Verdict } from "../checker/checker.js";
 import { CHECKERS } from "../checker/index.js";
 import { faultRecords } from "../history/fault-records.js";
 import { loadHistory } from "../history/history.js";
-import { readOperations } from "../history/operations.js";
+import { type Operation, readOperations } from "../history/operations.js";
 import { buildWireLedger } from "../history/wire-ledger.js";
 import { readWireLog } from "../wire/wire-log.js";
-import { type RunRecord, readRunFacts } from "./run-record.js";
+import type { WireEvent } from "../wire/wire-tap.js";
+import { type RunFacts, type RunRecord, readRunFacts } from "./run-record.js";
 
-/** Judges a recorded run from its folder alone: run.json, wire.jsonl, history.jsonl, the outputs and the reference. */
-export async function judgeRun(dir: string): Promise<RunRecord> {
-  const facts = readRunFacts(dir);
+/** What a run's folder holds, as read: the harness's own record and the product's events. */
+export interface Recordings {
+  dir: string;
+  facts: RunFacts;
+  wire: WireEvent[];
+  ops: Operation[];
+  /** Lines that could not be read, as "file line N: why". */
+  torn: string[];
+  history: RecordedEvent[];
+}
+
+export function readRecordings(dir: string): Recordings {
   const wireFile = join(dir, "wire.jsonl");
-  const wire = existsSync(wireFile) ? readWireLog(wireFile) : { events: [], torn: ["wire.jsonl is missing"] };
-  const { ops, torn } = readOperations(join(dir, "history.jsonl"));
-  const undecodable = wire.events.flatMap((e) =>
+  const wire = existsSync(wireFile) ? readWireLog(wireFile) : { events: [], torn: ["is missing"] };
+  const ops = readOperations(join(dir, "history.jsonl"));
+  return {
+    dir,
+    facts: readRunFacts(dir),
+    wire: wire.events,
+    ops: ops.ops,
+    torn: [...wire.torn.map((t) => `wire.jsonl ${t}`), ...ops.torn.map((t) => `history.jsonl ${t}`)],
+    history: existsSync(join(dir, "events")) ? loadHistory(join(dir, "events")) : [],
+  };
+}
+
+/** Everything the checkers judge, derived from the recordings alone: the ledger and the faults' proofs. */
+export function checkInput(r: Recordings): CheckInput {
+  const { facts } = r;
+  const undecodable = r.wire.flatMap((e) =>
     e.kind === "close" && e.decodeError
       ? [`${e.link} connection ${e.connection} ${e.direction}: ${e.decodeError}`]
       : [],
   );
   const workerIdOf = (link: string) => facts.links.find((l) => l.link === link)?.workerId ?? undefined;
-  const faults = faultRecords(ops, wire.events, facts.origin, facts.scenario.heartbeatMs, facts.links);
-  const ledger = buildWireLedger(wire.events, facts.queues, facts.origin, faults, workerIdOf);
-  const input: CheckInput = {
-    dir,
+  const faults = faultRecords(r.ops, r.wire, facts.origin, facts.scenario.heartbeatMs, facts.links);
+  const ledger = buildWireLedger(r.wire, facts.queues, facts.origin, faults, workerIdOf);
+  return {
+    dir: r.dir,
     scenario: facts.scenario,
     plan: facts.plan,
     expectedChunks: facts.expectedChunks,
     origin: facts.origin,
     queues: facts.queues,
     links: facts.links,
-    wire: wire.events,
-    ops,
-    gaps: [
-      ...wire.torn.map((t) => `wire.jsonl ${t}`),
-      ...torn.map((t) => `history.jsonl ${t}`),
-      ...undecodable,
-    ],
+    wire: r.wire,
+    ops: r.ops,
+    gaps: [...r.torn, ...undecodable],
     ledger: ledger.chunks,
     strayAcks: ledger.strayAcks,
     faults,
@@ -46,10 +65,14 @@ export async function judgeRun(dir: string): Promise<RunRecord> {
     broker: facts.broker,
     output: facts.output,
     song: facts.song,
-    history: loadHistory(join(dir, "events")),
+    history: r.history,
   };
+}
+
+/** Runs each checker; a checker that throws could not tell (unknown), it never passes. */
+export async function judge(input: CheckInput, checkers: readonly Checker[] = CHECKERS): Promise<Verdict[]> {
   const checks: Verdict[] = [];
-  for (const checker of CHECKERS) {
+  for (const checker of checkers) {
     let judged: Omit<Verdict, "check" | "title" | "ok">;
     try {
       judged = await checker.check(input);
@@ -58,13 +81,21 @@ export async function judgeRun(dir: string): Promise<RunRecord> {
     }
     checks.push({ check: checker.name, title: checker.title, ok: judged.status === "pass", ...judged });
   }
+  return checks;
+}
+
+/** Judges a recorded run from its folder alone: run.json, wire.jsonl, history.jsonl, the outputs and the reference. */
+export async function judgeRun(dir: string): Promise<RunRecord> {
+  const recordings = readRecordings(dir);
+  const input = checkInput(recordings);
+  const checks = await judge(input);
   const timelineFile = join(dir, "timeline.log");
   const verdict = overall(checks);
   return {
-    seed: facts.seed,
-    replay: facts.replay,
-    environment: facts.environment,
-    timings: facts.timings,
+    seed: recordings.facts.seed,
+    replay: recordings.facts.replay,
+    environment: recordings.facts.environment,
+    timings: recordings.facts.timings,
     input,
     checks,
     verdict,

@@ -7,8 +7,9 @@ import { CRASH_AND_FREEZE, judgeSynthetic, writeCalmRun, writeCrashAndFreezeRun 
 const classed = (elements: XmlElement[], cls: string) =>
   elements.filter((e) => (e.attributes.class ?? "").split(" ").includes(cls));
 
+const run = await judgeSynthetic(writeCrashAndFreezeRun);
+
 describe("ganttSvg on a run with a crash and a freeze", () => {
-  const run = judgeSynthetic(writeCrashAndFreezeRun);
   const svg = parseXml(ganttSvg(run));
 
   it("is well-formed SVG", () => {
@@ -32,7 +33,7 @@ describe("ganttSvg on a run with a crash and a freeze", () => {
     const bars = classed(svg, "gantt-bar");
     expect(bars).toHaveLength(CRASH_AND_FREEZE.deliveries);
     expect(classed(bars, "gantt-outcome-crashed").map((b) => b.attributes["data-job"])).toEqual(["4"]);
-    expect(classed(bars, "gantt-outcome-stale-ack").map((b) => b.attributes["data-job"])).toEqual(["3"]);
+    expect(classed(bars, "gantt-outcome-frozen").map((b) => b.attributes["data-job"])).toEqual(["3"]);
     expect(classed(bars, "gantt-outcome-acked")).toHaveLength(4);
     const titles = bars.map((b) => svg.find((e) => e.name === "title" && e.parent === b)?.text);
     expect(titles.every((t) => /^Job\[\d\] on worker \w+: /.test(t ?? ""))).toBe(true);
@@ -58,10 +59,10 @@ describe("ganttSvg on a run with a crash and a freeze", () => {
     expect(classed(svg, "gantt-milestone")).toHaveLength(4);
   });
 
-  it("ends a lost attempt at its fault, and a resumed zombie's at its stale ACK", () => {
+  it("ends a lost attempt at its fault, and a resumed zombie's at its failed ACK", () => {
     const model = ganttModel(run);
     const killed = model.bars.find((b) => b.outcome === "crashed");
-    const zombie = model.bars.find((b) => b.outcome === "stale-ack");
+    const zombie = model.bars.find((b) => b.outcome === "frozen");
     expect(killed?.to).toBe(1400);
     expect(zombie?.to).toBe(5012);
     expect(model.handovers.map((h) => [h.job, h.fromLane, h.toLane, h.lostAt, h.redeliveredAt])).toEqual([
@@ -72,8 +73,8 @@ describe("ganttSvg on a run with a crash and a freeze", () => {
 });
 
 describe("ganttSvg on runs without faults", () => {
-  it.each([1, 12, 64])("draws %i workers, a bar each, no fault marks and no arrows", (workers) => {
-    const svg = parseXml(ganttSvg(judgeSynthetic((dir) => writeCalmRun(dir, workers))));
+  it.each([1, 12, 64])("draws %i workers, a bar each, no fault marks and no arrows", async (workers) => {
+    const svg = parseXml(ganttSvg(await judgeSynthetic((dir) => writeCalmRun(dir, workers))));
     expect(classed(svg, "gantt-lane")).toHaveLength(workers);
     expect(classed(svg, "gantt-bar")).toHaveLength(workers);
     for (const cls of ["gantt-crash", "gantt-freeze", "gantt-handover", "gantt-dead", "gantt-frozen-span"])

@@ -16,7 +16,7 @@ describe("report.html in headless Chromium", () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "encore-report-browser-"));
     const file = join(work, "report.html");
-    writeFileSync(file, reportHtml(judgeSynthetic(writeCrashAndFreezeRun)));
+    writeFileSync(file, reportHtml(await judgeSynthetic(writeCrashAndFreezeRun)));
     opened = await openInChromium(file);
     page = opened.page;
     requests = opened.requests;
