@@ -118,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
     symlinkSync(relative(REPORTS, outDir), join(REPORTS, "latest"));
   }
   const replay = [
-    `npm run scenario ${scenario.name} -- --seed ${seed}`,
+    `npm run scenario ${names[0]} -- --seed ${seed}`,
     scaleRaw ? `--time-scale ${scaleRaw}` : "",
     broker !== "auto" ? `--broker ${broker}` : "",
     flags.get("broker-url") ? `--broker-url ${flags.get("broker-url")}` : "",

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NEMESES } from "../nemesis/index.js";
 import { FAMILIES } from "./families/index.js";
@@ -8,20 +8,31 @@ import { ScenarioError, validateScenario } from "./validate-scenario.js";
 
 const SCENARIO_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 
-/** A scenario file in scenarios/ wins over a parametric name; anything else is a usage error. */
+/** Reads and checks a scenario file; its name is the file's, unless the file names itself. */
+function scenarioFile(file: string, name: string, shown: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ScenarioError(`${shown} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof raw !== "object" || raw === null) throw new ScenarioError(`${shown}: expected a JSON object`);
+  return validateScenario({ name, ...raw }, shown, Object.keys(NEMESES));
+}
+
+/**
+ * A path to a .json file, or a name: a scenario file in scenarios/ wins over a parametric name; anything else
+ * is a usage error.
+ */
 export function resolveScenario(name: string): Scenario {
+  if (name.endsWith(".json")) {
+    if (!existsSync(name)) throw new ScenarioError(`no scenario file "${name}"`);
+    return scenarioFile(name, basename(name, ".json"), name);
+  }
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ScenarioError(`bad scenario name "${name}" (see --list)`);
   const file = join(SCENARIO_DIR, `${name}.json`);
   const faults = Object.keys(NEMESES);
-  if (existsSync(file)) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error) {
-      throw new ScenarioError(`scenarios/${name}.json is not valid JSON: ${(error as Error).message}`);
-    }
-    return validateScenario({ name, ...(raw as object) }, `scenarios/${name}.json`, faults);
-  }
+  if (existsSync(file)) return scenarioFile(file, name, `scenarios/${name}.json`);
   for (const family of FAMILIES) {
     const match = family.pattern.exec(name);
     if (!match) continue;

@@ -22,7 +22,7 @@ export interface ReportJson {
     check: string;
     ok: boolean;
     summary: string;
-    witness?: { job?: number; history?: { type: string }[] };
+    witness?: { job?: number; history?: { frame: string }[] };
   }[];
   detections: {
     fault: string;

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { CHECKERS } from "../../harness/checker/index.js";
 import { openInChromium, SCREENSHOTS } from "../support/chromium.js";
 import { encoreProcesses } from "../support/stray-processes.js";
 import { runScenarioCli } from "./run-cli.js";
@@ -12,16 +14,15 @@ describe("scenarios on the local broker", () => {
     const report = run.report();
     expect(report.verdict).toBe("pass");
     expect(report.environment.broker.kind).toBe("local");
-    expect(report.checks.map((c) => c.check)).toEqual([
-      "acked-once",
-      "none-lost",
-      "broker-oracle",
-      "output-oracle",
-      "liveness",
-      "detection",
-    ]);
+    expect(report.checks.map((c) => c.check)).toEqual(CHECKERS.map((c) => c.name));
     expect(report.checks.every((c) => c.ok)).toBe(true);
     expect(report.chunks).toHaveLength(12);
+    // Judged from the wire: every job MESSAGE, ACK and result the taps saw, and both kills proven.
+    const wire = readFileSync(join(run.outDir, "wire.jsonl"), "utf8");
+    expect(wire.match(/"command":"ACK"/g)?.length).toBeGreaterThanOrEqual(24);
+    expect(report.checks.find((c) => c.check === "faults-landed")?.summary).toMatch(
+      /kill worker-\d+: dead \d+ ms after SIGKILL; kill worker-\d+: dead \d+ ms after SIGKILL/,
+    );
     const measured = report.detections.filter((d) => d.detectionMs !== null);
     expect(measured).toHaveLength(2);
     for (const d of measured) expect(d.detectionMs).toBeLessThanOrEqual(d.boundMs ?? 0);
@@ -71,7 +72,35 @@ describe("scenarios on the local broker", () => {
     const chunk = report.chunks.find((c) => c.job === frozen?.job);
     expect(chunk?.accepted).toBe(1);
     expect(chunk?.duplicatesDropped).toBe(1);
-    expect(JSON.stringify(chunk?.deliveries)).toContain('"outcome":"stale-ack"');
+    // The broker dropped the frozen connection: the wire shows that attempt end, never its ACK.
+    expect(JSON.stringify(chunk?.deliveries)).toContain('"outcome":"frozen"');
+  });
+
+  it("freeze-1-of-4 fails on workers without heart-beats: the frozen worker keeps its job and ACKs it itself", async () => {
+    const run = await runScenarioCli([
+      "freeze-1-of-4",
+      "--broker",
+      "local",
+      "--seed",
+      "5",
+      "--worker-kind",
+      "no-heartbeat",
+    ]);
+    expect(run.code, run.output).toBe(1);
+    const detection = run.report().checks.find((c) => c.check === "detection");
+    expect(detection?.ok).toBe(false);
+    expect(detection?.summary).toMatch(/the faulted attempt ACKed Job\[\d+\] itself \d+ ms after the fault/);
+  });
+
+  it("a fault that cannot land (a kill of a worker already dead) makes the run unknown, exit 3, saying why", async () => {
+    const scenario = fileURLToPath(new URL("../fixtures/scenarios/kill-exited-worker.json", import.meta.url));
+    const run = await runScenarioCli([scenario, "--broker", "local", "--seed", "3"]);
+    expect(run.code, run.output).toBe(3);
+    expect(run.output).toMatch(/kill-exited-worker \(seed 3\): UNKNOWN/);
+    expect(run.output).toMatch(
+      /UNKNOWN faults-landed: 1 of 2 faults do not count: kill of worker-4 did not happen: process \d+ had already exited/,
+    );
+    expect(run.report().verdict).toBe("unknown");
   });
 
   it("the checks fail on a broken system: workers that ACK before working lose the crashed chunk", async () => {
@@ -81,11 +110,15 @@ describe("scenarios on the local broker", () => {
     expect(report.verdict).toBe("fail");
     const noneLost = report.checks.find((c) => c.check === "none-lost");
     expect(noneLost?.ok).toBe(false);
-    expect(noneLost?.summary).toMatch(/was never accepted: it is lost/);
-    const types = noneLost?.witness?.history?.map((e) => e.type) ?? [];
-    expect(types).toEqual(
-      expect.arrayContaining(["job-published", "job-delivered", "ack-receipted", "fault-injected"]),
+    expect(noneLost?.summary).toMatch(/no result ever reached the broker: it is lost/);
+    // The witness is the chunk's frames: published, delivered, ACKed at once, and no result ever sent.
+    const frames = noneLost?.witness?.history?.map((e) => e.frame) ?? [];
+    expect(frames).toEqual(
+      expect.arrayContaining(
+        ["→ SEND /queue/" + "encore-", "← MESSAGE", "→ ACK"].map((f) => expect.stringContaining(f)),
+      ),
     );
+    expect(frames.some((f) => f.includes(".results"))).toBe(false);
     expect(run.output).toMatch(/replay: npm run scenario broken-ack-before-work -- --seed 5 --broker local/);
   });
 

@@ -6,7 +6,6 @@ import { judgeSynthetic, writeCalmRun, writeCrashAndFreezeRun } from "./syntheti
 const html = reportHtml(await judgeSynthetic(writeCrashAndFreezeRun));
 
 describe("reportHtml", () => {
-
   it("stands alone: no scripts, nothing fetched", () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|\bsrc=|\bhref=|url\((?!#)/i);
   });

@@ -5,7 +5,6 @@ import { judgeSynthetic, writeCrashAndFreezeRun } from "./synthetic-run.js";
 const summary = summarizeRun(await judgeSynthetic(writeCrashAndFreezeRun));
 
 describe("summarizeRun", () => {
-
   it("counts chunks, deliveries, redeliveries, duplicates and faults", () => {
     expect(summary).toMatchObject({
       chunks: 4,

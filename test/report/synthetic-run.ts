@@ -35,15 +35,40 @@ function writeWire(dir: string, wire: readonly Wire[]): void {
       const mono = ORIGIN + at;
       if (what === "open") return { kind: "open", link, connection, at: mono };
       if (what === "close")
-        return { kind: "close", link, connection, at: mono, direction: "from-broker", how: "end", pendingBytes: 0 };
+        return {
+          kind: "close",
+          link,
+          connection,
+          at: mono,
+          direction: "from-broker",
+          how: "end",
+          pendingBytes: 0,
+        };
       const direction = TO_BROKER.has(what) ? "to-broker" : "from-broker";
-      return { kind: "frame", link, connection, direction, at: mono, firstAt: mono, command: what, headers: h, bodyBytes };
+      return {
+        kind: "frame",
+        link,
+        connection,
+        direction,
+        at: mono,
+        firstAt: mono,
+        command: what,
+        headers: h,
+        bodyBytes,
+      };
     });
   writeFileSync(join(dir, "wire.jsonl"), lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
 }
 
 /** [ms since the start, id, type, f, target index, value] of the harness's own operations. */
-type Op = [at: number, id: number, type: string, f: string, target: number, value: Record<string, string | number>];
+type Op = [
+  at: number,
+  id: number,
+  type: string,
+  f: string,
+  target: number,
+  value: Record<string, string | number>,
+];
 
 function writeOps(dir: string, ops: readonly Op[]): void {
   const lines = ops.map(([at, id, type, f, index, value]) => ({
@@ -77,9 +102,26 @@ const delivered = (link: string, job: number, at: number, redelivered = false, l
 
 /** A result: the worker's SEND (receipted), the broker's MESSAGE to the server and the server's ACK. */
 const resultFlow = (link: string, job: number, at: number, n: number, later = false): Wire[] => [
-  [at, link, "SEND", { connection: String(connectionOf(link, later)), destination: QUEUES.results, "job-id": String(job), receipt: `r${job}-${n}` }, 5000],
+  [
+    at,
+    link,
+    "SEND",
+    {
+      connection: String(connectionOf(link, later)),
+      destination: QUEUES.results,
+      "job-id": String(job),
+      receipt: `r${job}-${n}`,
+    },
+    5000,
+  ],
   [at, link, "RECEIPT", { connection: String(connectionOf(link, later)), "receipt-id": `r${job}-${n}` }],
-  [at + 2, "server", "MESSAGE", { destination: QUEUES.results, ack: `R-${job}-${n}`, "job-id": String(job) }, 5000],
+  [
+    at + 2,
+    "server",
+    "MESSAGE",
+    { destination: QUEUES.results, ack: `R-${job}-${n}`, "job-id": String(job) },
+    5000,
+  ],
   [at + 2, "server", "ACK", { id: `R-${job}-${n}` }],
 ];
 
@@ -91,7 +133,10 @@ const wireStart = (workers: number, jobs: number): Wire[] => [
     [100 + i, `worker-${i + 1}`, "open"],
     [100 + i, `worker-${i + 1}`, "SUBSCRIBE", { id: "s-1", destination: QUEUES.jobs }],
   ]).flat(),
-  ...Array.from({ length: jobs }, (_, i): Wire => [1000, "server", "SEND", { destination: QUEUES.jobs, "job-id": String(i + 1) }, 1000]),
+  ...Array.from(
+    { length: jobs },
+    (_, i): Wire => [1000, "server", "SEND", { destination: QUEUES.jobs, "job-id": String(i + 1) }, 1000],
+  ),
 ];
 
 const pidOf = (file: string) =>
@@ -181,7 +226,13 @@ function scenario(name: string, description: string, healthy: number, unhealthy 
   };
 }
 
-function facts(s: Scenario, deliveries: number, songMs: number, output: RunFacts["output"], ids: readonly string[]): RunFacts {
+function facts(
+  s: Scenario,
+  deliveries: number,
+  songMs: number,
+  output: RunFacts["output"],
+  ids: readonly string[],
+): RunFacts {
   const chunks = s.workers.healthy + s.workers.unhealthy;
   const stats = (queue: string, publish: number) => ({
     queue,
@@ -364,7 +415,14 @@ function writeCalmOutputs(dir: string): void {
     mkdirSync(join(dir, sub), { recursive: true });
     for (const name of [...STEM_NAMES, "final"]) writeFileSync(join(dir, sub, `${name}.wav`), wav);
   }
-  execFileSync("ffmpeg", ["-v", "error", "-y", "-i", join(dir, "output", "final.wav"), join(dir, "output", "final.mp3")]);
+  execFileSync("ffmpeg", [
+    "-v",
+    "error",
+    "-y",
+    "-i",
+    join(dir, "output", "final.wav"),
+    join(dir, "output", "final.mp3"),
+  ]);
 }
 
 /** Writes a synthetic run folder, judges it as `npm run report` would, and removes the folder. */

@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest";
+import type { Verdict } from "../../harness/checker/checker.js";
+import { CHECKERS } from "../../harness/checker/index.js";
+import { checkInput, judge, type Recordings, readRecordings } from "../../harness/run/judge-run.js";
+import type { WireFrame } from "../../harness/wire/wire-query.js";
+import type { WireEvent } from "../../harness/wire/wire-tap.js";
+
+/**
+ * A real recorded run (freeze-1-of-4 on the local broker: worker 4 frozen holding Job[2], which worker 1 then
+ * did; the zombie's late result dropped), with one defect edited into its record at a time. Each check must
+ * pass the run as recorded and fail (or be unable to tell) on the edit, with a witness.
+ */
+const FIXTURE = new URL("../fixtures/runs/freeze-1-of-4", import.meta.url).pathname;
+const NOT_OUTPUT = CHECKERS.filter((c) => c.name !== "output-oracle");
+
+async function judged(edit: (r: Recordings) => void = () => {}): Promise<Record<string, Verdict>> {
+  const recordings = readRecordings(FIXTURE);
+  edit(recordings);
+  const verdicts = await judge(checkInput(recordings), NOT_OUTPUT);
+  return Object.fromEntries(verdicts.map((v) => [v.check, v]));
+}
+
+const isFrame = (e: WireEvent): e is WireFrame => e.kind === "frame";
+const frames = (r: Recordings) => r.wire.filter(isFrame);
+/** The job MESSAGE of `job` the broker sent over `link`, and the ACK that answered it on the same connection. */
+function deliveryOf(r: Recordings, job: number, link: string) {
+  const message = frames(r).find(
+    (f) =>
+      f.command === "MESSAGE" &&
+      f.link === link &&
+      f.headers["job-id"] === String(job) &&
+      f.headers.destination?.endsWith(".jobs"),
+  );
+  if (!message) throw new Error(`the fixture has no delivery of Job[${job}] over ${link}`);
+  const ack = frames(r).find(
+    (f) => f.command === "ACK" && f.connection === message.connection && f.headers.id === message.headers.ack,
+  );
+  return { message, ack };
+}
+const remove = (r: Recordings, ...gone: (WireEvent | undefined)[]) => {
+  r.wire = r.wire.filter((e) => !gone.includes(e));
+};
+
+describe("the recorded run, as it was", () => {
+  it("passes every check judged from the wire", async () => {
+    const v = await judged();
+    for (const c of NOT_OUTPUT) expect(v[c.name].status, `${c.name}: ${v[c.name].summary}`).toBe("pass");
+    expect(v.detection.summary).toMatch(/freeze worker-4: Job\[2\] redelivered after \d+ ms/);
+  });
+});
+
+describe("one defect edited into the record", () => {
+  it("a missing ACK: acked-once fails, and the worker's claim of it contradicts the wire", async () => {
+    const v = await judged((r) => remove(r, deliveryOf(r, 3, "worker-1").ack));
+    expect(v["acked-once"].status).toBe("fail");
+    expect(v["acked-once"].summary).toMatch(/Job\[3\]: 0/);
+    expect(JSON.stringify(v["acked-once"].witness)).toContain("MESSAGE");
+    expect(v["self-report"].status).toBe("fail");
+    expect(v["self-report"].summary).toMatch(/worker-1 said ack-receipted.*Job\[3\]/);
+  });
+
+  it("an ACK on the wrong connection: acked-once fails and names the delivery it belongs to", async () => {
+    const v = await judged((r) => {
+      const { ack } = deliveryOf(r, 4, "worker-2");
+      const other = deliveryOf(r, 1, "worker-3").message.connection;
+      if (ack) ack.connection = other;
+    });
+    expect(v["acked-once"].status).toBe("fail");
+    expect(v["acked-once"].summary).toMatch(
+      /ACKs reached the broker on a connection that did not deliver what they name: worker-2 connection \d+ ACKed .* a delivery of Job\[4\]/,
+    );
+  });
+
+  it("a second accept of a job nobody took back: acked-once and detection fail", async () => {
+    const v = await judged((r) => {
+      const { message, ack } = deliveryOf(r, 1, "worker-3");
+      if (!ack) throw new Error("no ACK");
+      const again = {
+        ...message,
+        at: message.at + 50,
+        firstAt: message.firstAt + 50,
+        headers: { ...message.headers, redelivered: "true", ack: "again" },
+      };
+      r.wire.push(again, {
+        ...ack,
+        at: ack.at + 60,
+        firstAt: ack.firstAt + 60,
+        headers: { ...ack.headers, id: "again" },
+      });
+      r.wire.sort((a, b) => a.at - b.at);
+    });
+    expect(v["acked-once"].status).toBe("fail");
+    expect(v["acked-once"].summary).toMatch(/Job\[1\]: 2/);
+    expect(v.detection.status).toBe("fail");
+    expect(v.detection.summary).toMatch(/redeliveries no fault explains \(Job\[1\]/);
+  });
+
+  it("a redelivery that never came: detection fails, and the chunk was never ACKed", async () => {
+    const v = await judged((r) => {
+      const { message, ack } = deliveryOf(r, 2, "worker-1");
+      remove(r, message, ack);
+    });
+    expect(v.detection.status).toBe("fail");
+    expect(v.detection.summary).toMatch(/freeze of worker-4: Job\[2\] was never sent to another connection/);
+    expect(v["acked-once"].status).toBe("fail");
+  });
+
+  it("a frozen worker the broker never dropped, that ACKed its job itself after the heal: detection fails", async () => {
+    const v = await judged((r) => {
+      const frozen = deliveryOf(r, 2, "worker-4").message;
+      const redone = deliveryOf(r, 2, "worker-1");
+      const closes = r.wire.filter((e) => e.kind === "close" && e.connection === frozen.connection);
+      remove(r, redone.message, redone.ack, ...closes);
+      const heal = r.ops.find((o) => o.f === "heal freeze" && o.type === "ok");
+      const at = (heal?.at ?? frozen.at) + 20;
+      r.wire.push({
+        ...frozen,
+        kind: "frame",
+        direction: "to-broker",
+        command: "ACK",
+        at,
+        firstAt: at,
+        bodyBytes: 0,
+        headers: { id: frozen.headers.ack },
+      });
+    });
+    expect(v.detection.status).toBe("fail");
+    expect(v.detection.summary).toMatch(/the faulted attempt ACKed Job\[2\] itself \d+ ms after the fault/);
+  });
+
+  it("a fault that never landed: faults-landed cannot tell, and the run's redelivery is unexplained", async () => {
+    const v = await judged((r) => {
+      const ok = r.ops.find((o) => o.f === "freeze" && o.type === "ok");
+      if (!ok) throw new Error("no freeze");
+      ok.type = "fail";
+      ok.value = { error: "process 4242 had already exited" };
+    });
+    expect(v["faults-landed"].status).toBe("unknown");
+    expect(v["faults-landed"].summary).toMatch(
+      /freeze of worker-4 did not happen: process 4242 had already exited/,
+    );
+    expect(v["faults-landed"].witness).toBeDefined();
+    expect(v.detection.status).toBe("fail");
+  });
+
+  it("a result that never reached the broker: none-lost fails and the worker's claim is contradicted", async () => {
+    const v = await judged((r) => {
+      const sends = frames(r).filter(
+        (f) =>
+          f.command === "SEND" && f.headers["job-id"] === "3" && f.headers.destination?.endsWith(".results"),
+      );
+      const taken = frames(r).filter(
+        (f) => f.link === "server" && f.headers["job-id"] === "3" && f.command === "MESSAGE",
+      );
+      const acks = frames(r).filter(
+        (f) =>
+          f.link === "server" && f.command === "ACK" && taken.some((m) => m.headers.ack === f.headers.id),
+      );
+      remove(r, ...sends, ...taken, ...acks);
+    });
+    expect(v["none-lost"].status).toBe("fail");
+    expect(v["none-lost"].summary).toMatch(
+      /Job\[3\] \(chunk \d\): no result ever reached the broker: it is lost/,
+    );
+    expect(v["self-report"].status).toBe("fail");
+  });
+
+  it("a torn line in the middle of the record: history-complete cannot tell", async () => {
+    const v = await judged((r) => {
+      r.torn.push('wire.jsonl line 40: not JSON: {"kind":"fra');
+    });
+    expect(v["history-complete"].status).toBe("unknown");
+    expect(v["history-complete"].summary).toMatch(/line 40/);
+  });
+
+  it("a broker that could not be read: broker-oracle cannot tell", async () => {
+    const v = await judged((r) => {
+      r.facts.broker = { error: "management API: connect ECONNREFUSED" };
+    });
+    expect(v["broker-oracle"].status).toBe("unknown");
+  });
+});
