@@ -75,7 +75,13 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   cleanup.add("temp dir", () => rmSync(work, { recursive: true, force: true }));
   const workers = scenario.workers.healthy + scenario.workers.unhealthy;
   let faults: FaultSchedule | undefined;
-  const progress = new LiveProgress(eventsDir, workers, () => faults?.activeNow() ?? [], opts.write, opts.tty);
+  const progress = new LiveProgress(
+    eventsDir,
+    workers,
+    () => faults?.activeNow() ?? [],
+    opts.write,
+    opts.tty,
+  );
   cleanup.add("live progress", () => progress.stop());
   const timeline = new Timeline(join(opts.outDir, "timeline.log"), (line) => progress.line(line));
   const log = timeline.logger();
