@@ -15,11 +15,19 @@ const song = readFileSync(makeSong(join(work, "song.mp3"), seconds));
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 async function timeSongs(label: string): Promise<number[]> {
-  const cluster = await EmbeddedCluster.start(["--data-dir", join(work, `data-${label}`), "--port", "8123"], quiet, () => {});
+  const cluster = await EmbeddedCluster.start(
+    ["--data-dir", join(work, `data-${label}`), "--port", "8123"],
+    quiet,
+    () => {},
+  );
   const times: number[] = [];
   try {
     for (let i = 0; i < songs; i++) {
-      const res = await fetch(`${cluster.url}/music`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: song });
+      const res = await fetch(`${cluster.url}/music`, {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream" },
+        body: song,
+      });
       const music = (await res.json()) as { music_id: number; tracks: { track_id: number }[] };
       const started = performance.now();
       await fetch(`${cluster.url}/music/${music.music_id}`, {
@@ -28,7 +36,9 @@ async function timeSongs(label: string): Promise<number[]> {
         body: JSON.stringify(music.tracks.map((t) => t.track_id)),
       });
       for (;;) {
-        const state = (await (await fetch(`${cluster.url}/music/${music.music_id}`)).json()) as { progress: number };
+        const state = (await (await fetch(`${cluster.url}/music/${music.music_id}`)).json()) as {
+          progress: number;
+        };
         if (state.progress === 100) break;
         await new Promise((r) => setTimeout(r, 20));
       }

@@ -13,7 +13,11 @@ export const liveness: Checker = {
         : `not done within ${(budgetMs / 1000).toFixed(2)} s (status ${status})`,
       witness: ok
         ? undefined
-        : { status, budgetMs, unfinished: input.ledger.filter((c) => c.accepted === 0).map((c) => c.job) },
+        : {
+            status,
+            budgetMs,
+            unfinished: input.ledger.filter((c) => c.resultsAcked === 0).map((c) => c.job),
+          },
       figures: { elapsedMs: elapsedMs ?? null, budgetMs },
     };
   },

@@ -4,10 +4,10 @@ import type { Checker } from "./checker.js";
 const lostWhy = (c: ChunkLedger): string | undefined =>
   c.resultsPublished === 0
     ? `Job[${c.job}] (chunk ${c.chunk}): no result ever reached the broker: it is lost`
-    : c.accepted === 0
+    : c.resultsAcked === 0
       ? `Job[${c.job}] (chunk ${c.chunk}): ${c.resultsPublished} results reached the broker, the server ACKed none`
-      : c.accepted < c.resultsReceipted
-        ? `Job[${c.job}]: the broker confirmed ${c.resultsReceipted} results, the server ACKed only ${c.accepted}`
+      : c.resultsAcked < c.resultsReceipted
+        ? `Job[${c.job}]: the broker confirmed ${c.resultsReceipted} results, the server ACKed only ${c.resultsAcked}`
         : undefined;
 
 /**
@@ -39,7 +39,7 @@ export const noneLost: Checker = {
         history: chunkWire(input.wire, first.job, input.origin),
       },
       figures: {
-        taken: input.ledger.filter((c) => c.accepted >= 1).length,
+        taken: input.ledger.filter((c) => c.resultsAcked >= 1).length,
         extraResults: extra,
       },
     };

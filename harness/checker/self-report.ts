@@ -23,7 +23,7 @@ function wireFacts(input: CheckInput): Set<string> {
   for (const c of input.ledger) {
     for (const d of c.deliveries) if (d.outcome === "acked") facts.add(`ack ${d.link}/${c.job}`);
     if (c.published > 0) facts.add(`job server/${c.job}`);
-    if (c.accepted > 0) facts.add(`take server/${c.job}`);
+    if (c.resultsAcked > 0) facts.add(`take server/${c.job}`);
   }
   for (const a of input.strayAcks) if (a.belongsTo) facts.add(`ack ${a.link}/${a.belongsTo.job}`);
   for (const f of input.wire.filter(isFrame))

@@ -62,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     "broker-image",
     "toxiproxy-url",
     "worker-kind",
+    "wire-tap",
     "out",
   ]);
   for (const flag of flags.keys()) if (!known.has(flag)) usage(`unknown option --${flag}`);
@@ -85,6 +86,8 @@ async function main(argv: string[]): Promise<number> {
       usage(`bad option --worker-kind="${kind}": expected one of ${WORKER_KINDS.join(", ")}`);
     scenario.workers.kind = kind as WorkerKind;
   }
+  const wireTap = flags.get("wire-tap") ?? "on";
+  if (wireTap !== "on" && wireTap !== "off") usage(`bad option --wire-tap="${wireTap}": expected on or off`);
   const broker = (flags.get("broker") ?? "auto") as BrokerChoice;
   if (!BROKERS.includes(broker))
     usage(`bad option --broker="${broker}": expected one of ${BROKERS.join(", ")}`);
@@ -125,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
     flags.get("broker-image") ? `--broker-image ${flags.get("broker-image")}` : "",
     flags.get("toxiproxy-url") ? `--toxiproxy-url ${flags.get("toxiproxy-url")}` : "",
     kind ? `--worker-kind ${kind}` : "",
+    wireTap === "off" ? "--wire-tap off" : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -147,6 +151,7 @@ async function main(argv: string[]): Promise<number> {
       broker,
       brokerUrl: flags.get("broker-url"),
       toxiproxyUrl: flags.get("toxiproxy-url"),
+      wireTap: wireTap === "on",
       brokerImage: flags.get("broker-image") || process.env.BROKER_IMAGE || SETTINGS.brokerImage.default,
       outDir,
       replay,

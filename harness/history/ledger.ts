@@ -42,7 +42,7 @@ export interface ChunkLedger {
   resultsPublished: number;
   resultsReceipted: number;
   /** Results of this job the server ACKed on the wire (the first is merged, the rest dropped). */
-  accepted: number;
+  resultsAcked: number;
   duplicatesDropped: number;
 }
 

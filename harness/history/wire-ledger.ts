@@ -63,7 +63,7 @@ export function buildWireLedger(
         acks: 0,
         resultsPublished: 0,
         resultsReceipted: 0,
-        accepted: 0,
+        resultsAcked: 0,
         duplicatesDropped: 0,
       };
       chunks.set(job, c);
@@ -131,7 +131,7 @@ export function buildWireLedger(
       } else if (result && !result.acked) {
         result.acked = f.command === "ACK";
         const chunk = chunks.get(result.job);
-        if (chunk && result.acked) chunk.accepted++;
+        if (chunk && result.acked) chunk.resultsAcked++;
       } else if (!delivery && !result) {
         const other = allAckIds.get(f.headers.id);
         strayAcks.push({
@@ -158,7 +158,7 @@ export function buildWireLedger(
     d.endedAt = closedAt - origin;
     d.outcome = faultOutcome(faults, d, d.endedAt) ?? "cut-off";
   }
-  for (const c of chunks.values()) c.duplicatesDropped = Math.max(0, c.accepted - 1);
+  for (const c of chunks.values()) c.duplicatesDropped = Math.max(0, c.resultsAcked - 1);
   return { chunks: [...chunks.values()].sort((a, b) => a.job - b.job), strayAcks };
 }
 

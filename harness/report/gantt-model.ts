@@ -131,7 +131,7 @@ export function ganttModel(run: RunRecord): GanttModel {
     outcome: attempt.outcome,
     redelivered: attempt.redelivered,
     open: to === undefined,
-    chunkLost: chunk.accepted === 0,
+    chunkLost: chunk.resultsAcked === 0,
   }));
   return {
     lanes,

@@ -87,7 +87,7 @@ export function reportMarkdown(run: RunRecord): string {
     "|---|---|---|---|---|---|---|",
     ...input.ledger.map(
       (c) =>
-        `| ${c.job} | ${c.chunk} | ${c.deliveries.map((d) => `${d.worker}: ${d.outcome}${d.redelivered ? " (redelivered)" : ""}`).join(", ")} | ${c.acks} | ${c.resultsPublished} | ${c.accepted} | ${c.duplicatesDropped} |`,
+        `| ${c.job} | ${c.chunk} | ${c.deliveries.map((d) => `${d.worker}: ${d.outcome}${d.redelivered ? " (redelivered)" : ""}`).join(", ")} | ${c.acks} | ${c.resultsPublished} | ${c.resultsAcked} | ${c.duplicatesDropped} |`,
     ),
     "",
   );

@@ -6,7 +6,7 @@ import { makeSong } from "../../src/audio/demo-song.js";
 import { monotonicMs } from "../../src/events/event-log.js";
 import { spawnEntry } from "../../src/process/spawn-entry.js";
 import type { CheckInput } from "../checker/checker.js";
-import type { BrokerHandle } from "../environment/broker-environment.js";
+import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import { ClusterProcesses } from "../environment/cluster-processes.js";
 import { LinkProxies } from "../environment/link-proxies.js";
 import { settledQueueStats } from "../environment/management-api.js";
@@ -30,6 +30,8 @@ export interface RunOptions {
   brokerUrl?: string;
   /** BROKER_IMAGE or --broker-image. */
   brokerImage: string;
+  /** Off only to measure what the taps cost: with nothing recorded, the verdict is unknown. */
+  wireTap: boolean;
   /** A real Toxiproxy's API; otherwise toxiproxy-server from PATH, else the embedded one. */
   toxiproxyUrl?: string;
   outDir: string;
@@ -103,22 +105,30 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const broker: BrokerHandle = await provider.start(log);
   cleanup.add("broker", () => broker.stop());
   if (plan.faults.some((f) => f.targets.includes(-1)) && !broker.crash) {
-    throw new Error(
+    throw new EnvironmentError(
       `scenario ${scenario.name} crashes the broker, which the ${broker.kind} environment cannot do: use --broker local`,
     );
   }
+  if (plan.faults.some((f) => f.targets.includes(-1)) && !opts.wireTap)
+    throw new EnvironmentError(
+      "a broker restart moves the broker's port, which only the wire taps follow: keep --wire-tap on",
+    );
   const brokerReadyMs = monotonicMs() - origin;
   log.info(`Harness: ${broker.description}`);
-  const wire = new WireLog(join(opts.outDir, "wire.jsonl"));
-  cleanup.add("wire taps", () => wire.close());
   const toxiproxy = await startToxiproxy(opts.toxiproxyUrl, seed, log);
   cleanup.add("toxiproxy", () => toxiproxy.stop());
   const proxies = new LinkProxies(toxiproxy.url);
   const links = ["server", ...Array.from({ length: workers }, (_, i) => `worker-${i + 1}`)];
-  const tapPorts = new Map<string, number>();
-  for (const link of links)
-    tapPorts.set(link, (await wire.tap(link, { host: broker.host, port: broker.stompPort })).port);
-  await proxies.create(links, (link) => `127.0.0.1:${tapPorts.get(link)}`);
+  const wire = opts.wireTap ? new WireLog(join(opts.outDir, "wire.jsonl")) : undefined;
+  const upstreams = new Map<string, string>();
+  for (const link of links) {
+    const tap = await wire?.tap(link, { host: broker.host, port: broker.stompPort });
+    upstreams.set(link, tap ? `127.0.0.1:${tap.port}` : `${broker.host}:${broker.stompPort}`);
+  }
+  if (wire) cleanup.add("wire taps", () => wire.close());
+  else
+    log.warn("Harness: wire taps off (--wire-tap off): nothing to judge from, the verdict will be unknown");
+  await proxies.create(links, (link) => upstreams.get(link) ?? "");
   cleanup.add("link proxies", async () => {
     await proxies.heal();
     await proxies.remove();
@@ -147,7 +157,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   faults = new FaultSchedule(
     plan,
     (index) => cluster.target(index, broker),
-    { proxies, broker, retargetBroker: (upstream) => wire.retarget(upstream) },
+    { proxies, broker, retargetBroker: (upstream) => wire?.retarget(upstream) },
     timeline,
     ops,
   );

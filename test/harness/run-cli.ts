@@ -35,7 +35,7 @@ export interface ReportJson {
   chunks: {
     job: number;
     deliveries: { worker: string; at: number; redelivered: boolean; outcome: string }[];
-    accepted: number;
+    resultsAcked: number;
     duplicatesDropped: number;
   }[];
   timings: { wallMs: number };

@@ -70,7 +70,7 @@ describe("scenarios on the local broker", () => {
     const frozen = report.detections.find((d) => d.fault === "freeze");
     expect(frozen?.job).not.toBeNull();
     const chunk = report.chunks.find((c) => c.job === frozen?.job);
-    expect(chunk?.accepted).toBe(1);
+    expect(chunk?.resultsAcked).toBe(2);
     expect(chunk?.duplicatesDropped).toBe(1);
     // The broker dropped the frozen connection: the wire shows that attempt end, never its ACK.
     expect(JSON.stringify(chunk?.deliveries)).toContain('"outcome":"frozen"');

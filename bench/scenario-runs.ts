@@ -1,0 +1,69 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const CLI = fileURLToPath(new URL("../harness/cli/scenario.ts", import.meta.url));
+
+export interface ScenarioRun {
+  code: number | null;
+  verdict: string;
+  /** Jobs sent → song done, ms; null if it did not finish. */
+  songMs: number | null;
+  wallMs: number;
+  /** Each check's status and summary, for a line per run. */
+  checks: { check: string; status: string; summary: string }[];
+  /** The run's folder, kept when it did not pass. */
+  dir?: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+/** One `npm run scenario` as a child process, its report read back; the folder is removed when it passed. */
+export async function runScenario(args: readonly string[]): Promise<ScenarioRun> {
+  const dir = mkdtempSync(join(tmpdir(), "encore-bench-run-"));
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args, "--out", dir], { stdio: "ignore" });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  let report: unknown;
+  try {
+    report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+  } catch {
+    report = undefined;
+  }
+  const song = isRecord(report) && isRecord(report.song) ? report.song : {};
+  const timings = isRecord(report) && isRecord(report.timings) ? report.timings : {};
+  const checks = isRecord(report) && Array.isArray(report.checks) ? report.checks.filter(isRecord) : [];
+  const run: ScenarioRun = {
+    code,
+    verdict:
+      isRecord(report) && typeof report.verdict === "string" ? report.verdict : `no report (exit ${code})`,
+    songMs: typeof song.elapsedMs === "number" ? song.elapsedMs : null,
+    wallMs: typeof timings.wallMs === "number" ? timings.wallMs : Number.NaN,
+    checks: checks.map((c) => ({
+      check: String(c.check),
+      status: String(c.status),
+      summary: String(c.summary),
+    })),
+  };
+  if (run.verdict === "pass") rmSync(dir, { recursive: true, force: true });
+  else run.dir = dir;
+  return run;
+}
+
+/** Keeps `cores` cores busy with spinning processes until stopped (on Ctrl-C too). */
+export function burnCpu(cores: number): () => void {
+  const burners = Array.from({ length: cores }, () =>
+    spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
+  );
+  const stop = () => {
+    for (const b of burners) b.kill("SIGKILL");
+  };
+  process.once("SIGINT", () => {
+    stop();
+    process.exit(130);
+  });
+  return stop;
+}
+
+export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
