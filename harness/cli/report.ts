@@ -16,7 +16,10 @@ if (!dir || !existsSync(join(resolve(dir), "run.json"))) {
   );
   process.exit(2);
 }
-const run = await judgeRun(resolve(dir));
+const run = await judgeRun(resolve(dir)).catch((error: Error) => {
+  process.stderr.write(`npm run report: ${error.message}\n`);
+  process.exit(2);
+});
 writeReports(resolve(dir), run);
 process.stdout.write(`${run.input.scenario.name} (seed ${run.seed}): ${run.verdict.toUpperCase()}\n`);
 for (const c of run.checks) process.stdout.write(`  ${STATUS_WORDS[c.status]} ${c.check}: ${c.summary}\n`);

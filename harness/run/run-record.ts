@@ -50,5 +50,22 @@ export interface RunRecord extends Pick<RunFacts, "seed" | "replay" | "environme
 export const writeRunFacts = (dir: string, facts: RunFacts) =>
   writeFileSync(join(dir, "run.json"), `${JSON.stringify(facts, null, 2)}\n`);
 
-export const readRunFacts = (dir: string): RunFacts =>
-  JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunFacts;
+const REQUIRED = ["scenario", "plan", "seed", "origin", "queues", "links", "machine", "broker", "output", "song", "timings"];
+
+/** Reads run.json; a file from another version of the harness (or not a run at all) is named, not half-read. */
+export function readRunFacts(dir: string): RunFacts {
+  const file = join(dir, "run.json");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`${file} cannot be read: ${(error as Error).message}`);
+  }
+  const missing = REQUIRED.filter((key) => typeof raw !== "object" || raw === null || !(key in raw));
+  if (missing.length > 0)
+    throw new Error(
+      `${file} is not a run record this harness can judge (no ${missing.join(", ")}): it comes from another version; run the scenario again`,
+    );
+  // Every field the judges read is checked above; their insides are the harness's own writing.
+  return raw as RunFacts;
+}
