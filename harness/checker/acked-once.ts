@@ -15,6 +15,7 @@ function explainedRepeats(input: CheckInput, chunk: ChunkLedger): number {
 
 export const ackedOnce: Checker = {
   name: "acked-once",
+  judgesFrom: ["wire", "operations"],
   title:
     "every chunk ACKed exactly once, on the wire, on the connection that delivered it (whether or not its RECEIPT came back)",
   check(input) {

@@ -33,8 +33,8 @@ export interface CheckInput {
   links: readonly LinkFact[];
   wire: readonly WireEvent[];
   ops: readonly Operation[];
-  /** Lines of wire.jsonl or history.jsonl that could not be read, and links the tap could not decode. */
-  gaps: readonly string[];
+  /** What is missing from the harness's own record: lines it cannot read, links the taps could not decode. */
+  gaps: readonly Gap[];
   ledger: readonly ChunkLedger[];
   strayAcks: readonly StrayAck[];
   faults: readonly FaultRecord[];
@@ -44,6 +44,14 @@ export interface CheckInput {
   output: { dir: string; error?: string; referenceError?: string };
   song: { status: string; done: boolean; elapsedMs?: number; budgetMs: number };
   history: readonly RecordedEvent[];
+}
+
+/** Where a check's evidence comes from: the taps, the harness's operations, the management API, the outputs. */
+export type Source = "wire" | "operations" | "broker" | "outputs";
+
+export interface Gap {
+  source: Source;
+  what: string;
 }
 
 /** pass: the property holds; fail: it is broken (the witness shows how); unknown: this run cannot tell. */
@@ -66,6 +74,8 @@ export interface Verdict {
 export interface Checker {
   readonly name: string;
   readonly title: string;
+  /** What it judges from: a gap there turns its fail into unknown, since the missing part may be what it lacked. */
+  readonly judgesFrom: readonly Source[];
   check(
     input: CheckInput,
   ): Omit<Verdict, "check" | "title" | "ok"> | Promise<Omit<Verdict, "check" | "title" | "ok">>;

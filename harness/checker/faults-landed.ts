@@ -9,6 +9,7 @@ import { heldBy } from "./detection.js";
  */
 export const faultsLanded: Checker = {
   name: "faults-landed",
+  judgesFrom: ["wire", "operations"],
   title: "every scheduled fault happened, its effect was observed, and it hit what it needed to",
   check(input) {
     const planned = input.plan.faults.reduce((n, f) => n + f.targets.length, 0);

@@ -3,6 +3,7 @@ import type { Checker } from "./checker.js";
 /** The checks judge the harness's own record: a gap in it (a torn line, a link it could not decode) leaves them unable to tell. */
 export const historyComplete: Checker = {
   name: "history-complete",
+  judgesFrom: [],
   title: "the harness's own record (wire.jsonl, history.jsonl) is whole",
   check(input) {
     const frames = input.wire.filter((e) => e.kind === "frame").length;
@@ -14,7 +15,7 @@ export const historyComplete: Checker = {
         }
       : {
           status: "unknown",
-          summary: `${input.gaps.length} gaps in the record: ${input.gaps[0]}`,
+          summary: `${input.gaps.length} gaps in the record: ${input.gaps[0].what}`,
           witness: input.gaps.slice(0, 20),
           figures: { frames, operations: input.ops.length },
         };

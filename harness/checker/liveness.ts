@@ -2,6 +2,7 @@ import type { Checker } from "./checker.js";
 
 export const liveness: Checker = {
   name: "liveness",
+  judgesFrom: ["operations"],
   title: "the song finishes within the scenario's budget",
   check(input) {
     const { done, elapsedMs, budgetMs, status } = input.song;

@@ -17,6 +17,7 @@ const lostWhy = (c: ChunkLedger): string | undefined =>
  */
 export const noneLost: Checker = {
   name: "none-lost",
+  judgesFrom: ["wire"],
   title:
     "no chunk lost: each chunk's result reached the broker and the server ACKed it; every confirmed result taken",
   check(input) {

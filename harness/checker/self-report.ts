@@ -38,6 +38,7 @@ function wireFacts(input: CheckInput): Set<string> {
  */
 export const selfReport: Checker = {
   name: "self-report",
+  judgesFrom: ["wire"],
   title: "no process claims an ACK, a publish or an accept that the wire contradicts",
   check(input) {
     const linkOf = new Map(input.links.map((l) => [l.pid, l.link]));

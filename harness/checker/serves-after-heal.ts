@@ -4,6 +4,7 @@ import type { Checker } from "./checker.js";
 /** Where the scenario asks for it: each healed worker link subscribes to the job queue again on a new connection. */
 export const servesAfterHeal: Checker = {
   name: "serves-after-heal",
+  judgesFrom: ["wire", "operations"],
   title: "a healed worker connects again and subscribes to the job queue (where the scenario requires it)",
   check(input) {
     if (!input.scenario.servesAfterHeal) return { status: "pass", summary: "not required by this scenario" };

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RecordedEvent } from "../../src/events/event-log.js";
-import { type Checker, type CheckInput, overall, type Verdict } from "../checker/checker.js";
+import {
+  type Checker,
+  type CheckInput,
+  type Gap,
+  overall,
+  type Source,
+  type Verdict,
+} from "../checker/checker.js";
 import { CHECKERS } from "../checker/index.js";
 import { faultRecords } from "../history/fault-records.js";
 import { loadHistory } from "../history/history.js";
@@ -17,8 +24,8 @@ export interface Recordings {
   facts: RunFacts;
   wire: WireEvent[];
   ops: Operation[];
-  /** Lines that could not be read, as "file line N: why". */
-  torn: string[];
+  /** What could not be read: a missing file, or "line N: why". */
+  torn: Gap[];
   history: RecordedEvent[];
 }
 
@@ -26,12 +33,13 @@ export function readRecordings(dir: string): Recordings {
   const wireFile = join(dir, "wire.jsonl");
   const wire = existsSync(wireFile) ? readWireLog(wireFile) : { events: [], torn: ["is missing"] };
   const ops = readOperations(join(dir, "history.jsonl"));
+  const gap = (source: Source, file: string) => (what: string) => ({ source, what: `${file} ${what}` });
   return {
     dir,
     facts: readRunFacts(dir),
     wire: wire.events,
     ops: ops.ops,
-    torn: [...wire.torn.map((t) => `wire.jsonl ${t}`), ...ops.torn.map((t) => `history.jsonl ${t}`)],
+    torn: [...wire.torn.map(gap("wire", "wire.jsonl")), ...ops.torn.map(gap("operations", "history.jsonl"))],
     history: existsSync(join(dir, "events")) ? loadHistory(join(dir, "events")) : [],
   };
 }
@@ -39,9 +47,9 @@ export function readRecordings(dir: string): Recordings {
 /** Everything the checkers judge, derived from the recordings alone: the ledger and the faults' proofs. */
 export function checkInput(r: Recordings): CheckInput {
   const { facts } = r;
-  const undecodable = r.wire.flatMap((e) =>
+  const undecodable = r.wire.flatMap((e): Gap[] =>
     e.kind === "close" && e.decodeError
-      ? [`${e.link} connection ${e.connection} ${e.direction}: ${e.decodeError}`]
+      ? [{ source: "wire", what: `${e.link} connection ${e.connection} ${e.direction}: ${e.decodeError}` }]
       : [],
   );
   const workerIdOf = (link: string) => facts.links.find((l) => l.link === link)?.workerId ?? undefined;
@@ -69,7 +77,10 @@ export function checkInput(r: Recordings): CheckInput {
   };
 }
 
-/** Runs each checker; a checker that throws could not tell (unknown), it never passes. */
+/**
+ * Runs each checker. A checker that throws could not tell (unknown), it never passes; nor does a fail found
+ * in a record with a gap where the checker looks, since the missing part may hold what it found missing.
+ */
 export async function judge(input: CheckInput, checkers: readonly Checker[] = CHECKERS): Promise<Verdict[]> {
   const checks: Verdict[] = [];
   for (const checker of checkers) {
@@ -79,6 +90,9 @@ export async function judge(input: CheckInput, checkers: readonly Checker[] = CH
     } catch (error) {
       judged = { status: "unknown", summary: `the check itself failed: ${(error as Error).message}` };
     }
+    const gap = input.gaps.find((g) => checker.judgesFrom.includes(g.source));
+    if (judged.status === "fail" && gap)
+      judged = { ...judged, status: "unknown", summary: `cannot tell (${gap.what}): ${judged.summary}` };
     checks.push({ check: checker.name, title: checker.title, ok: judged.status === "pass", ...judged });
   }
   return checks;

@@ -50,7 +50,19 @@ export interface RunRecord extends Pick<RunFacts, "seed" | "replay" | "environme
 export const writeRunFacts = (dir: string, facts: RunFacts) =>
   writeFileSync(join(dir, "run.json"), `${JSON.stringify(facts, null, 2)}\n`);
 
-const REQUIRED = ["scenario", "plan", "seed", "origin", "queues", "links", "machine", "broker", "output", "song", "timings"];
+const REQUIRED = [
+  "scenario",
+  "plan",
+  "seed",
+  "origin",
+  "queues",
+  "links",
+  "machine",
+  "broker",
+  "output",
+  "song",
+  "timings",
+];
 
 /** Reads run.json; a file from another version of the harness (or not a run at all) is named, not half-read. */
 export function readRunFacts(dir: string): RunFacts {

@@ -165,12 +165,16 @@ describe("one defect edited into the record", () => {
     expect(v["self-report"].status).toBe("fail");
   });
 
-  it("a torn line in the middle of the record: history-complete cannot tell", async () => {
+  it("a torn line in the record: history-complete cannot tell, nor can a check that then misses a frame", async () => {
     const v = await judged((r) => {
-      r.torn.push('wire.jsonl line 40: not JSON: {"kind":"fra');
+      r.torn.push({ source: "wire", what: 'wire.jsonl line 40: not JSON: {"kind":"fra' });
+      remove(r, deliveryOf(r, 3, "worker-1").ack);
     });
     expect(v["history-complete"].status).toBe("unknown");
     expect(v["history-complete"].summary).toMatch(/line 40/);
+    expect(v["acked-once"].status).toBe("unknown");
+    expect(v["acked-once"].summary).toMatch(/^cannot tell \(wire\.jsonl line 40.*\): .*Job\[3\]: 0/);
+    expect(v["broker-oracle"].status).toBe("pass");
   });
 
   it("a broker that could not be read: broker-oracle cannot tell", async () => {
