@@ -51,7 +51,7 @@ export async function runScenario(args: readonly string[]): Promise<ScenarioRun>
   return run;
 }
 
-/** Keeps `cores` cores busy with spinning processes until stopped (on Ctrl-C too). */
+/** Keeps `cores` cores busy with spinning processes until stopped, or this process ends (Ctrl-C, a kill). */
 export function burnCpu(cores: number): () => void {
   const burners = Array.from({ length: cores }, () =>
     spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
@@ -59,10 +59,12 @@ export function burnCpu(cores: number): () => void {
   const stop = () => {
     for (const b of burners) b.kill("SIGKILL");
   };
-  process.once("SIGINT", () => {
-    stop();
-    process.exit(130);
-  });
+  process.once("exit", stop);
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      stop();
+      process.exit(130);
+    });
   return stop;
 }
 

@@ -13,7 +13,8 @@ export const kill: Nemesis = {
   redelivers: true,
   needs: "holding-job",
   attemptOutcome: "crashed",
-  boundMs: () => 250,
+  // The reset is seen at once; should it be lost, missed heart-beats tell the broker within one period.
+  boundMs: (heartbeatMs) => heartbeatMs,
   describe: (targets) => `Simulating workers crash. Killing ${targets.length} workers.`,
   async inject(target): Promise<OpValue> {
     const sent = monotonicMs();
