@@ -20,8 +20,11 @@ export interface ScenarioRun {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
-/** One `npm run scenario` as a child process, its report read back; the folder is removed when it passed. */
-export async function runScenario(args: readonly string[]): Promise<ScenarioRun> {
+/**
+ * One `npm run scenario` as a child process, its report read back. The folder is removed when it passed, or
+ * always when `keepFailures` is false.
+ */
+export async function runScenario(args: readonly string[], keepFailures = true): Promise<ScenarioRun> {
   const dir = mkdtempSync(join(tmpdir(), "encore-bench-run-"));
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args, "--out", dir], { stdio: "ignore" });
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -46,7 +49,7 @@ export async function runScenario(args: readonly string[]): Promise<ScenarioRun>
       summary: String(c.summary),
     })),
   };
-  if (run.verdict === "pass") rmSync(dir, { recursive: true, force: true });
+  if (run.verdict === "pass" || !keepFailures) rmSync(dir, { recursive: true, force: true });
   else run.dir = dir;
   return run;
 }
