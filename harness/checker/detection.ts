@@ -1,5 +1,6 @@
 import type { ChunkLedger, DeliveryAttempt, FaultRecord } from "../history/ledger.js";
 import { NEMESES } from "../nemesis/index.js";
+import { connectionLives } from "../wire/wire-query.js";
 import type { Checker, CheckInput } from "./checker.js";
 
 export interface Detection {
@@ -28,23 +29,40 @@ const openAt = (a: DeliveryAttempt, t: number) => a.at <= t && (a.endedAt === un
  */
 export const slackMs = (input: CheckInput) => 500 + 4 * input.machine.loopDelayMaxMs;
 
-/** The first moment at or after `from` when some healthy worker link holds no job. */
-function firstFreeWorker(input: CheckInput, from: number): number {
+/**
+ * How long, between `from` and `to`, at least one healthy worker stood idle: connected (a tap connection open),
+ * not under a fault, holding no job. Only then could the broker have handed the held job over; the rest of the
+ * time every worker was busy (or the job queued behind others) and the wait is not the broker's.
+ */
+function idleWorkerMs(input: CheckInput, from: number, to: number): number {
   const attempts = input.ledger.flatMap((c) => c.deliveries);
   const links = [...new Set(attempts.map((a) => a.link ?? a.worker))];
+  const lives = [...connectionLives(input.wire).values()].map((c) => ({
+    link: c.link,
+    openedAt: c.openedAt - input.origin,
+    closedAt: c.closedAt === undefined ? Number.POSITIVE_INFINITY : c.closedAt - input.origin,
+  }));
   const faultedAt = (link: string, t: number) =>
     input.faults.some((f) => f.link === link && f.at <= t && (f.healedAt === undefined || f.healedAt > t));
-  const candidates = [
+  const idle = (link: string, t: number) =>
+    !faultedAt(link, t) &&
+    lives.some((c) => c.link === link && c.openedAt <= t && c.closedAt > t) &&
+    !attempts.some((a) => (a.link ?? a.worker) === link && busyAt(a, t));
+  const edges = [
     from,
-    ...attempts.map((a) => a.endedAt ?? Number.POSITIVE_INFINITY).filter((t) => t >= from),
-  ];
-  for (const t of candidates.sort((a, b) => a - b)) {
-    if (
-      links.some((l) => !faultedAt(l, t) && !attempts.some((a) => (a.link ?? a.worker) === l && busyAt(a, t)))
-    )
-      return t;
+    to,
+    ...attempts.flatMap((a) => [a.at, a.endedAt ?? to]),
+    ...input.faults.flatMap((f) => [f.at, f.healedAt ?? to]),
+    ...lives.flatMap((c) => [c.openedAt, c.closedAt]),
+  ]
+    .filter((t) => t >= from && t <= to)
+    .sort((a, b) => a - b);
+  let total = 0;
+  for (let k = 1; k < edges.length; k++) {
+    const middle = (edges[k - 1] + edges[k]) / 2;
+    if (edges[k] > edges[k - 1] && links.some((l) => idle(l, middle))) total += edges[k] - edges[k - 1];
   }
-  return from;
+  return total;
 }
 
 /** The chunks a faulted link held (delivered, not ACKed or NACKed) when the fault was proven. */
@@ -101,15 +119,13 @@ export function detections(input: CheckInput): Detection[] {
             missed,
           };
         }
-        const ready = firstFreeWorker(input, fault.at);
+        const detectionMs = idleWorkerMs(input, fault.at, redelivery.at);
         return {
           ...base,
           job: chunk.job,
           redeliveredAt: Math.round(redelivery.at),
-          waitForWorkerMs: Math.round(ready - fault.at),
-          detectionMs: Math.round(
-            Math.max(0, redelivery.at - Math.max(fault.at, Math.min(ready, redelivery.at))),
-          ),
+          waitForWorkerMs: Math.round(redelivery.at - fault.at - detectionMs),
+          detectionMs: Math.round(detectionMs),
         };
       });
     });

@@ -28,7 +28,7 @@ describe("summarizeRun", () => {
     expect(summary.totalMs).toBe(3610);
     expect(summary.detections.map((d) => [d.fault, d.job, d.detectionMs])).toEqual([
       ["kill", 4, 4],
-      ["freeze", 3, 1394],
+      ["freeze", 3, 1298],
     ]);
   });
 });
