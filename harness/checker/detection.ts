@@ -36,7 +36,7 @@ export const slackMs = (input: CheckInput) => 500 + 4 * input.machine.loopDelayM
  */
 function idleWorkerMs(input: CheckInput, from: number, to: number): number {
   const attempts = input.ledger.flatMap((c) => c.deliveries);
-  const links = [...new Set(attempts.map((a) => a.link ?? a.worker))];
+  const links = [...new Set(attempts.map((a) => a.link))];
   const lives = [...connectionLives(input.wire).values()].map((c) => ({
     link: c.link,
     openedAt: c.openedAt - input.origin,
@@ -47,7 +47,7 @@ function idleWorkerMs(input: CheckInput, from: number, to: number): number {
   const idle = (link: string, t: number) =>
     !faultedAt(link, t) &&
     lives.some((c) => c.link === link && c.openedAt <= t && c.closedAt > t) &&
-    !attempts.some((a) => (a.link ?? a.worker) === link && busyAt(a, t));
+    !attempts.some((a) => a.link === link && busyAt(a, t));
   const edges = [
     from,
     to,
@@ -144,7 +144,7 @@ export function spuriousRedeliveries(input: CheckInput): { job: number; link: st
         const earlier = chunk.deliveries.filter((e) => e.at < d.at).map((e) => e.link);
         return !explaining.some((f) => f.at <= d.at && (f.link === "broker" || earlier.includes(f.link)));
       })
-      .map((d) => ({ job: chunk.job, link: d.link ?? d.worker, at: Math.round(d.at) })),
+      .map((d) => ({ job: chunk.job, link: d.link, at: Math.round(d.at) })),
   );
 }
 

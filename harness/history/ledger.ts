@@ -17,7 +17,7 @@ export interface DeliveryAttempt {
   /** The worker's own id where the harness learned it, else its link. For people. */
   worker: string;
   /** The link it came over ("worker-3"). */
-  link?: string;
+  link: string;
   /** The tap's connection number. */
   connection: string;
   /** ms since the run started (monotonic). */

@@ -24,10 +24,11 @@ export interface WireLedger {
   strayAcks: StrayAck[];
 }
 
-interface Delivery extends DeliveryAttempt {
+/** A job delivery as the ledger tracks it; only `attempt` goes into the chunk's record. */
+interface Delivery {
+  attempt: DeliveryAttempt;
   job: number;
-  ackId: string;
-  conn: number;
+  connection: number;
 }
 
 const jobOf = (f: WireFrame) => {
@@ -75,8 +76,8 @@ export function buildWireLedger(
   const receiptsAsked = new Map<string, number>();
   const receiptsBack = new Set<string>();
   for (const f of frames) {
-    const key = `${f.connection}/${f.headers.id ?? f.headers.receipt ?? ""}`;
-    if (f.command === "SUBSCRIBE" && f.headers.id) subscribed.set(key, f.headers.destination ?? "");
+    if (f.command === "SUBSCRIBE" && f.headers.id)
+      subscribed.set(`${f.connection}/${f.headers.id}`, f.headers.destination ?? "");
     if (f.command === "RECEIPT") receiptsBack.add(`${f.connection}/${f.headers["receipt-id"]}`);
   }
   const destinationOf = (f: WireFrame) =>
@@ -101,10 +102,7 @@ export function buildWireLedger(
     } else if (f.command === "MESSAGE" && job !== undefined && f.headers.ack) {
       const ackKey = `${f.connection}/${f.headers.ack}`;
       if (destination === queues.jobs) {
-        const d: Delivery = {
-          job,
-          conn: f.connection,
-          ackId: f.headers.ack,
+        const attempt: DeliveryAttempt = {
           worker: workerIdOf(f.link) ?? f.link,
           link: f.link,
           connection: String(f.connection),
@@ -113,7 +111,8 @@ export function buildWireLedger(
           deliveryCount: Number(f.headers["x-delivery-count"] ?? 0),
           outcome: "unfinished",
         };
-        entry(job, f).deliveries.push(d);
+        const d: Delivery = { attempt, job, connection: f.connection };
+        entry(job, f).deliveries.push(attempt);
         jobDeliveries.set(ackKey, d);
         allAckIds.set(f.headers.ack, d);
       } else if (destination === queues.results) {
@@ -123,9 +122,9 @@ export function buildWireLedger(
       const ackKey = `${f.connection}/${f.headers.id}`;
       const delivery = jobDeliveries.get(ackKey);
       const result = resultDeliveries.get(ackKey);
-      if (delivery && delivery.outcome === "unfinished") {
-        delivery.outcome = f.command === "ACK" ? "acked" : "nacked";
-        delivery.endedAt = at;
+      if (delivery && delivery.attempt.outcome === "unfinished") {
+        delivery.attempt.outcome = f.command === "ACK" ? "acked" : "nacked";
+        delivery.attempt.endedAt = at;
         const chunk = chunks.get(delivery.job);
         if (chunk && f.command === "ACK") chunk.acks++;
       } else if (result && !result.acked) {
@@ -140,7 +139,7 @@ export function buildWireLedger(
           connection: f.connection,
           at,
           ackId: f.headers.id,
-          belongsTo: other && { link: other.link ?? "", connection: other.conn, job: other.job },
+          belongsTo: other && { link: other.attempt.link, connection: other.connection, job: other.job },
         });
       }
     }
@@ -151,12 +150,12 @@ export function buildWireLedger(
   }
 
   // An attempt whose connection closed before its ACK ended there: by the fault on its link, if one was on.
-  for (const d of jobDeliveries.values()) {
-    if (d.outcome !== "unfinished") continue;
-    const closedAt = lives.get(d.conn)?.closedAt;
+  for (const { attempt, connection } of jobDeliveries.values()) {
+    if (attempt.outcome !== "unfinished") continue;
+    const closedAt = lives.get(connection)?.closedAt;
     if (closedAt === undefined) continue;
-    d.endedAt = closedAt - origin;
-    d.outcome = faultOutcome(faults, d, d.endedAt) ?? "cut-off";
+    attempt.endedAt = closedAt - origin;
+    attempt.outcome = faultOutcome(faults, attempt, attempt.endedAt) ?? "cut-off";
   }
   for (const c of chunks.values()) c.duplicatesDropped = Math.max(0, c.resultsAcked - 1);
   return { chunks: [...chunks.values()].sort((a, b) => a.job - b.job), strayAcks };
@@ -164,7 +163,7 @@ export function buildWireLedger(
 
 function faultOutcome(
   faults: readonly FaultRecord[],
-  d: Delivery,
+  d: DeliveryAttempt,
   endedAt: number,
 ): AttemptOutcome | undefined {
   const fault = faults.find(

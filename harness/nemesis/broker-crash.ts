@@ -28,8 +28,7 @@ export const brokerCrash: Nemesis = {
     return { restarted: true, stompPort: restarted.stompPort };
   },
   prove(fault, wire) {
-    const links = [...new Set(wire.map((e) => e.link))];
-    const open = links.flatMap((link) => openAt(wire, link, fault.invokedAt));
+    const open = openAt(wire, fault.invokedAt);
     if (open.length === 0) return { landed: false, why: "no connection was open to the broker" };
     const survivors = open.filter(
       (c) => c.closedAt === undefined || c.closedAt > fault.invokedAt + CLOSE_WITHIN_MS,

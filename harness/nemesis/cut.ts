@@ -26,7 +26,7 @@ export const cut: Nemesis = {
   },
   prove(fault, wire) {
     // The proxy closes the connections while the API call is still answering: look from when it was asked.
-    const open = openAt(wire, fault.link, fault.invokedAt);
+    const open = openAt(wire, fault.invokedAt, fault.link);
     if (open.length === 0) return { landed: false, why: `${fault.link} had no connection open to cut` };
     const stillOpen = open.filter(
       (c) => c.closedAt === undefined || c.closedAt > fault.invokedAt + CLOSE_WITHIN_MS,

@@ -3,7 +3,7 @@ import type { BrokerHandle } from "../environment/broker-environment.js";
 import type { LinkProxies } from "../environment/link-proxies.js";
 import type { Operation, OperationLog, OpTarget, OpValue } from "../history/operations.js";
 import { NEMESES } from "../nemesis/index.js";
-import { type FaultTarget, type Nemesis, NotLanded } from "../nemesis/nemesis.js";
+import { type FaultTarget, type Nemesis, NotLanded, workerNames } from "../nemesis/nemesis.js";
 import type { Plan, PlannedFault } from "../schedule/plan.js";
 import type { HostPort } from "../toxiproxy/address.js";
 import type { ActiveFault } from "./live-progress.js";
@@ -88,8 +88,7 @@ export class FaultSchedule {
   private async heal(entry: Active): Promise<void> {
     const heal = entry.nemesis.heal;
     if (!this.active.delete(entry) || !heal) return;
-    const who = entry.targets.map((t) => (t.index > 0 ? `Worker[${t.workerId}]` : t.link)).join(", ");
-    this.timeline.write("INFO", `Harness: healing ${entry.nemesis.name} of ${who}`);
+    this.timeline.write("INFO", `Harness: healing ${entry.nemesis.name} of ${workerNames(entry.targets)}`);
     for (const t of entry.targets) {
       await this.operate(`heal ${entry.nemesis.name}`, t, entry.planned.params, () =>
         heal(t, { ...this.env, params: entry.planned.params }),

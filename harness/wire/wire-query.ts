@@ -39,10 +39,13 @@ export function connectionLives(wire: readonly WireEvent[]): Map<number, Connect
   return lives;
 }
 
-/** The link's connections open at time t. */
-export function openAt(wire: readonly WireEvent[], link: string, t: number): ConnectionLife[] {
+/** The connections open at time t: the link's, or every link's when none is named. */
+export function openAt(wire: readonly WireEvent[], t: number, link?: string): ConnectionLife[] {
   return [...connectionLives(wire).values()].filter(
-    (c) => c.link === link && c.openedAt <= t && (c.closedAt === undefined || c.closedAt > t),
+    (c) =>
+      (link === undefined || c.link === link) &&
+      c.openedAt <= t &&
+      (c.closedAt === undefined || c.closedAt > t),
   );
 }
 
