@@ -1,5 +1,6 @@
 import { type ChunkLedger, chunkWire } from "../history/ledger.js";
 import type { Checker, CheckInput } from "./checker.js";
+import { missingChunks } from "./none-lost.js";
 
 /**
  * ACKs beyond the first that a broker crash explains: the broker lost an ACK with its state and delivered
@@ -7,7 +8,7 @@ import type { Checker, CheckInput } from "./checker.js";
  */
 function explainedRepeats(input: CheckInput, chunk: ChunkLedger): number {
   const acked = chunk.deliveries.filter((d) => d.outcome === "acked");
-  const crashes = input.faults.filter((f) => f.link === "broker" && f.proof.landed);
+  const crashes = input.faults.filter((f) => f.fault === "broker-crash" && f.proof.landed);
   return acked.filter(
     (d, i) => i > 0 && crashes.some((c) => c.at >= (acked[i - 1].endedAt ?? 0) && c.at <= d.at),
   ).length;
@@ -17,11 +18,14 @@ export const ackedOnce: Checker = {
   name: "acked-once",
   judgesFrom: ["wire", "operations"],
   title:
-    "every chunk ACKed exactly once, on the wire, on the connection that delivered it (whether or not its RECEIPT came back)",
+    "every job message ACKed exactly once, on the wire, on the connection that delivered it (whether or not its RECEIPT came back)",
   check(input) {
     const wrongConnection = input.strayAcks.filter((a) => a.command === "ACK");
-    const missing = input.expectedChunks - input.ledger.length;
-    const wrong = input.ledger.filter((c) => c.acks - explainedRepeats(input, c) !== 1);
+    const missing = missingChunks(input).length;
+    // A server restarted before a job's RECEIPT came back publishes it again: each copy is ACKed once.
+    const wrong = input.ledger.filter(
+      (c) => c.acks - explainedRepeats(input, c) !== Math.max(1, c.published),
+    );
     const stray = wrongConnection[0];
     if (stray) {
       const names = stray.belongsTo
@@ -43,8 +47,8 @@ export const ackedOnce: Checker = {
       summary: ok
         ? `${input.ledger.length} chunks, each ACKed once on its delivering connection`
         : missing !== 0
-          ? `${input.ledger.length} chunks reached the broker, ${input.expectedChunks} expected`
-          : `${wrong.length} chunks ACKed a wrong number of times (Job[${first.job}]: ${first.acks})`,
+          ? `${missing} chunks of the songs that must finish never reached the broker`
+          : `${wrong.length} chunks ACKed a wrong number of times (Job[${first.job}]: ${first.acks} ACKs of ${first.published} published)`,
       witness: first && {
         job: first.job,
         chunk: first.chunk,

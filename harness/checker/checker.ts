@@ -3,6 +3,7 @@ import type { QueueStats } from "../environment/management-api.js";
 import type { ChunkLedger, FaultRecord } from "../history/ledger.js";
 import type { Operation } from "../history/operations.js";
 import type { StrayAck } from "../history/wire-ledger.js";
+import type { SongFacts } from "../run/run-record.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { Plan } from "../schedule/plan.js";
 import type { WireEvent } from "../wire/wire-tap.js";
@@ -25,11 +26,15 @@ export interface CheckInput {
   dir: string;
   scenario: Scenario;
   plan: Plan;
-  /** Chunks the song must have been split into, computed by the harness from the scenario. */
-  expectedChunks: number;
+  /**
+   * Every song of the workload, with what the harness's own actions require of it: "done" (and equal to the
+   * reference), "failed" (a poison job of it landed: it must fail with a clear error), "gone" (a reset came
+   * after its upload: none of its jobs may be taken as done any more), or "done-or-failed".
+   */
+  songs: readonly (SongFacts & { expect: SongExpectation })[];
   /** Monotonic ms of the run's start; ledger and fault times are relative to it. */
   origin: number;
-  queues: { jobs: string; results: string };
+  queues: { jobs: string; results: string; deadLetter?: string };
   links: readonly LinkFact[];
   wire: readonly WireEvent[];
   ops: readonly Operation[];
@@ -40,11 +45,18 @@ export interface CheckInput {
   faults: readonly FaultRecord[];
   /** How late the harness's own timers ran during the run: the machine's load, for the detection bounds. */
   machine: { loopDelayMaxMs: number; loopDelayP99Ms: number; loadAverage: number };
-  broker: { jobs?: QueueStats; results?: QueueStats; error?: string };
-  output: { dir: string; error?: string; referenceError?: string };
-  song: { status: string; done: boolean; elapsedMs?: number; budgetMs: number };
+  broker: { jobs?: QueueStats; results?: QueueStats; deadLetter?: QueueStats; error?: string };
   history: readonly RecordedEvent[];
 }
+
+/** "done-or-failed": a malformed result was injected; the song may fail with a clear error, not hang. */
+export type SongExpectation = "done" | "failed" | "gone" | "done-or-failed";
+
+export type JudgedSong = CheckInput["songs"][number];
+
+/** Songs whose every chunk must be done: those that must finish and did not fail as they were allowed to. */
+export const finishingSongs = (input: CheckInput): JudgedSong[] =>
+  input.songs.filter((s) => s.expect === "done" || (s.expect === "done-or-failed" && s.status !== "failed"));
 
 /** Where a check's evidence comes from: the taps, the harness's operations, the management API, the outputs. */
 export type Source = "wire" | "operations" | "broker" | "outputs";

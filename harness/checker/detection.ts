@@ -133,7 +133,8 @@ export function detections(input: CheckInput): Detection[] {
 
 /**
  * Redeliveries no fault explains: a job the broker sent again although no landed fault that makes it take a
- * job back hit a link that held it (a broker crash explains them all). Slow links must cause none.
+ * job back hit a link that held it (a broker crash explains them all), and no worker NACKed it. Slow links must
+ * cause none.
  */
 export function spuriousRedeliveries(input: CheckInput): { job: number; link: string; at: number }[] {
   const explaining = input.faults.filter((f) => f.proof.landed && NEMESES[f.fault]?.redelivers);
@@ -141,8 +142,13 @@ export function spuriousRedeliveries(input: CheckInput): { job: number; link: st
     chunk.deliveries
       .filter((d, i) => i > 0 && d.redelivered)
       .filter((d) => {
-        const earlier = chunk.deliveries.filter((e) => e.at < d.at).map((e) => e.link);
-        return !explaining.some((f) => f.at <= d.at && (f.link === "broker" || earlier.includes(f.link)));
+        const before = chunk.deliveries.filter((e) => e.at < d.at);
+        // A worker that NACKed gave the job back itself.
+        if (before.some((e) => e.outcome === "nacked")) return false;
+        const earlier = before.map((e) => e.link);
+        return !explaining.some(
+          (f) => f.at <= d.at && (f.fault === "broker-crash" || earlier.includes(f.link)),
+        );
       })
       .map((d) => ({ job: chunk.job, link: d.link, at: Math.round(d.at) })),
   );

@@ -12,7 +12,8 @@ export const faultsLanded: Checker = {
   judgesFrom: ["wire", "operations"],
   title: "every scheduled fault happened, its effect was observed, and it hit what it needed to",
   check(input) {
-    const planned = input.plan.faults.reduce((n, f) => n + f.targets.length, 0);
+    // A fault fired by the wire hits the triggering link's process when it names no targets.
+    const planned = input.plan.faults.reduce((n, f) => n + Math.max(f.trigger ? 1 : 0, f.targets.length), 0);
     const problems: { fault: string; link: string; why: string }[] = [];
     for (const f of input.faults) {
       if (!f.proof.landed) problems.push({ fault: f.fault, link: f.link, why: f.proof.why });
@@ -24,7 +25,12 @@ export const faultsLanded: Checker = {
         });
     }
     const never = planned - input.faults.length;
-    if (never > 0) problems.push({ fault: "", link: "", why: `${never} scheduled faults never ran` });
+    if (never > 0)
+      problems.push({
+        fault: "",
+        link: "",
+        why: `${never} scheduled faults never ran${input.plan.faults.some((f) => f.trigger) ? " (a wire trigger whose frame never came does not fire)" : ""}`,
+      });
     const first = problems[0];
     return {
       status: problems.length === 0 ? "pass" : "unknown",

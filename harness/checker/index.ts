@@ -1,4 +1,5 @@
 import { ackedOnce } from "./acked-once.js";
+import { badInputSetAside } from "./bad-input-set-aside.js";
 import { brokerOracle } from "./broker-oracle.js";
 import type { Checker } from "./checker.js";
 import { detection } from "./detection.js";
@@ -7,6 +8,7 @@ import { historyComplete } from "./history-complete.js";
 import { liveness } from "./liveness.js";
 import { noneLost } from "./none-lost.js";
 import { outputOracle } from "./output-oracle.js";
+import { resetCancels } from "./reset-cancels.js";
 import { selfReport } from "./self-report.js";
 import { servesAfterHeal } from "./serves-after-heal.js";
 
@@ -17,6 +19,8 @@ export const CHECKERS: readonly Checker[] = [
   brokerOracle,
   outputOracle,
   liveness,
+  resetCancels,
+  badInputSetAside,
   detection,
   faultsLanded,
   servesAfterHeal,

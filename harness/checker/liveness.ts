@@ -1,25 +1,82 @@
-import type { Checker } from "./checker.js";
+import { FrameClassifier } from "../wire/frame-classifier.js";
+import { isFrame } from "../wire/wire-query.js";
+import type { Checker, CheckInput, JudgedSong } from "./checker.js";
 
+/**
+ * Why a song that hangs with every chunk's result ACKed by the server hangs: a result ACKed just before the
+ * server died, and so acknowledged to the broker without being kept.
+ */
+function ackedNotKept(input: CheckInput, s: JudgedSong): string | undefined {
+  const chunks = input.ledger.filter((c) => c.music === s.musicId);
+  if (s.done || chunks.length < s.chunks || chunks.some((c) => c.resultsAcked === 0)) return undefined;
+  const classifier = new FrameClassifier(input.queues);
+  const acks = input.wire
+    .filter(isFrame)
+    .map((f) => classifier.classify(f))
+    .filter((c) => c?.event === "result-ack" && c.music === s.musicId);
+  for (const death of input.faults.filter((f) => f.link === "server" && f.proof.landed)) {
+    const last = acks.filter((a) => a && a.frame.at - input.origin <= death.at).at(-1);
+    if (last)
+      return `every chunk's result was ACKed by the server, Job[${last.job}]'s ${Math.round(death.at - (last.frame.at - input.origin))} ms before the ${death.fault}: a result ACKed and not kept`;
+  }
+  return `every chunk's result was ACKed by the server, yet the song never finished`;
+}
+
+/** Why a song did not end as the harness's own actions require, within its budget; undefined if it did. */
+function unfinished(s: JudgedSong): string | undefined {
+  const failedClearly = s.status === "failed" && (s.error ?? "").trim().length > 0;
+  const late = s.done && (s.elapsedMs ?? Number.POSITIVE_INFINITY) > s.budgetMs;
+  if (s.expect === "gone") return undefined;
+  if (s.expect === "failed") {
+    if (failedClearly) return undefined;
+    return s.done
+      ? "finished although a poison job of it landed: it must fail with a clear error"
+      : `did not fail with an error within ${(s.budgetMs / 1000).toFixed(2)} s (status ${s.status}${s.status === "failed" ? ", no error text" : ""})`;
+  }
+  if (s.expect === "done-or-failed" && failedClearly) return undefined;
+  if (late) return `done after ${((s.elapsedMs ?? 0) / 1000).toFixed(2)} s, over the budget`;
+  return s.done ? undefined : `not done within ${(s.budgetMs / 1000).toFixed(2)} s (status ${s.status})`;
+}
+
+/**
+ * Every song ends as it must, within the scenario's budget from its jobs being sent: done; or failed with an
+ * error text where a poison job of it landed (or a malformed result allowed it). Judged from the client's own
+ * polls.
+ */
 export const liveness: Checker = {
   name: "liveness",
   judgesFrom: ["operations"],
-  title: "the song finishes within the scenario's budget",
+  title:
+    "every song ends within the budget: done, or failed with a clear error where a poison job required it",
   check(input) {
-    const { done, elapsedMs, budgetMs, status } = input.song;
-    const ok = done && elapsedMs !== undefined && elapsedMs <= budgetMs;
+    const songs = input.songs.filter((s) => s.expect !== "gone");
+    const bad = songs.flatMap((s) => {
+      const why = unfinished(s);
+      const diagnosis = why && ackedNotKept(input, s);
+      return why ? [{ song: s.label, music: s.musicId, why: diagnosis ? `${why}: ${diagnosis}` : why }] : [];
+    });
+    const first = bad[0];
+    const slowest = Math.max(0, ...songs.map((s) => s.elapsedMs ?? 0));
     return {
-      status: ok ? "pass" : "fail",
-      summary: done
-        ? `done in ${((elapsedMs ?? 0) / 1000).toFixed(2)} s (budget ${(budgetMs / 1000).toFixed(2)} s)`
-        : `not done within ${(budgetMs / 1000).toFixed(2)} s (status ${status})`,
-      witness: ok
-        ? undefined
-        : {
-            status,
-            budgetMs,
-            unfinished: input.ledger.filter((c) => c.resultsAcked === 0).map((c) => c.job),
-          },
-      figures: { elapsedMs: elapsedMs ?? null, budgetMs },
+      status: bad.length === 0 && songs.length > 0 ? "pass" : "fail",
+      summary: first
+        ? `song ${first.song} (Music[${first.music}]): ${first.why}`
+        : songs.length === 0
+          ? "no song was left to finish"
+          : songs
+              .map((s) =>
+                s.done
+                  ? `${s.label} done in ${((s.elapsedMs ?? 0) / 1000).toFixed(2)} s`
+                  : `${s.label} failed: ${(s.error ?? "").slice(0, 120)}`,
+              )
+              .join("; ") + ` (budget ${(songs[0].budgetMs / 1000).toFixed(2)} s each)`,
+      witness: first && {
+        songs: bad,
+        unfinished: input.ledger
+          .filter((c) => c.resultsAcked === 0 && bad.some((b) => b.music === c.music))
+          .map((c) => c.job),
+      },
+      figures: { songs: songs.length, slowestMs: slowest, budgetMs: songs[0]?.budgetMs ?? null },
     };
   },
 };

@@ -10,7 +10,7 @@ import { writeReports } from "../report/write-report.js";
 import { Cleanup } from "../run/cleanup.js";
 import { runScenario } from "../run/run-scenario.js";
 import { listScenarios, resolveScenario } from "../scenario/resolve-scenario.js";
-import { WORKER_KINDS, type WorkerKind } from "../scenario/scenario.js";
+import { SERVER_KINDS, type ServerKind, WORKER_KINDS, type WorkerKind } from "../scenario/scenario.js";
 import { ScenarioError } from "../scenario/validate-scenario.js";
 
 /**
@@ -26,7 +26,7 @@ let interrupted = false;
 
 function usage(message: string): never {
   throw new SettingError(
-    `${message}\nusage: npm run scenario <name> [-- --seed N --time-scale X --broker ${BROKERS.join("|")} --broker-url URL --broker-image IMAGE --toxiproxy-url URL --out DIR]\n       npm run scenario -- --list`,
+    `${message}\nusage: npm run scenario <name> [-- --seed N --time-scale X --broker ${BROKERS.join("|")} --broker-url URL --broker-image IMAGE --toxiproxy-url URL --worker-kind KIND --server-kind KIND --out DIR]\n       npm run scenario -- --list`,
   );
 }
 
@@ -62,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     "broker-image",
     "toxiproxy-url",
     "worker-kind",
+    "server-kind",
     "wire-tap",
     "out",
   ]);
@@ -85,6 +86,12 @@ async function main(argv: string[]): Promise<number> {
     if (!(WORKER_KINDS as readonly string[]).includes(kind))
       usage(`bad option --worker-kind="${kind}": expected one of ${WORKER_KINDS.join(", ")}`);
     scenario.workers.kind = kind as WorkerKind;
+  }
+  const serverKind = flags.get("server-kind");
+  if (serverKind !== undefined) {
+    if (!(SERVER_KINDS as readonly string[]).includes(serverKind))
+      usage(`bad option --server-kind="${serverKind}": expected one of ${SERVER_KINDS.join(", ")}`);
+    scenario.server.kind = serverKind as ServerKind;
   }
   const wireTap = flags.get("wire-tap") ?? "on";
   if (wireTap !== "on" && wireTap !== "off") usage(`bad option --wire-tap="${wireTap}": expected on or off`);
@@ -128,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
     flags.get("broker-image") ? `--broker-image ${flags.get("broker-image")}` : "",
     flags.get("toxiproxy-url") ? `--toxiproxy-url ${flags.get("toxiproxy-url")}` : "",
     kind ? `--worker-kind ${kind}` : "",
+    serverKind ? `--server-kind ${serverKind}` : "",
     wireTap === "off" ? "--wire-tap off" : "",
   ]
     .filter(Boolean)

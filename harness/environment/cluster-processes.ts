@@ -6,7 +6,7 @@ import { forwardLines } from "../../src/process/forward-output.js";
 import { type Child, cliEntry, spawnScript, stopChild } from "../../src/process/spawn-entry.js";
 import { waitForHealth } from "../../src/process/wait-for-health.js";
 import type { FaultTarget } from "../nemesis/nemesis.js";
-import type { Scenario, WorkerKind } from "../scenario/scenario.js";
+import type { Scenario, ServerKind, WorkerKind } from "../scenario/scenario.js";
 import type { Plan } from "../schedule/plan.js";
 import type { BrokerHandle } from "./broker-environment.js";
 
@@ -23,12 +23,21 @@ const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, st
   "ack-on-current-connection": { script: faulty("ack-on-current-connection-worker.ts") },
   // The original's defect 1: no heart-beats negotiated, so a frozen worker holds its job forever.
   "no-heartbeat": { script: cliEntry("worker"), env: { HEARTBEAT: "0,0" } },
+  "stop-after-nack": { script: faulty("stop-after-nack-worker.ts") },
+  // As good as none: a job every worker fails on goes round a thousand times instead of being set aside.
+  "no-delivery-limit": { script: cliEntry("worker"), env: { JOB_MAX_DELIVERIES: "1000" } },
+};
+
+const SERVER_KINDS: Record<ServerKind, string> = {
+  standard: cliEntry("server"),
+  "ack-before-save": faulty("ack-before-save-server.ts"),
 };
 
 /** The product's processes as the harness runs them: real server and worker processes, each with its events file. */
 export class ClusterProcesses {
   readonly workers: WorkerHandle[] = [];
   private server: Child | undefined;
+  private serverKind: ServerKind = "standard";
 
   private constructor(
     readonly settings: Settings,
@@ -79,18 +88,29 @@ export class ClusterProcesses {
         splitMode: scenario.song.split === "per-worker" ? "per-worker" : "seconds",
         splitChunks: String(total),
         chunkSeconds: String(scenario.song.split === "per-worker" ? 30 : scenario.song.split),
+        jobMaxDeliveries: String(scenario.deliveryLimit),
       },
     );
-    return new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs, onLine, linkPort);
+    const cluster = new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs, onLine, linkPort);
+    cluster.serverKind = scenario.server.kind;
+    return cluster;
   }
 
   async startServer(): Promise<void> {
-    this.server = this.spawn(cliEntry("server"), "server.jsonl", {
+    this.server = this.spawn(SERVER_KINDS[this.serverKind], "server.jsonl", {
       BROKER_HOST: "127.0.0.1",
       BROKER_STOMP_PORT: String(this.linkPort("server")),
     });
     const server = this.server;
     await waitForHealth(this.url, () => server.exitCode !== null, "the timeline");
+  }
+
+  /** After a kill or a stop: the same port, data directory and events file; resolves once it answers. */
+  async restartServer(): Promise<{ pid: number }> {
+    if (this.server && this.server.exitCode === null && this.server.signalCode === null)
+      await stopChild(this.server, 5000);
+    await this.startServer();
+    return { pid: this.serverPid };
   }
 
   /** Starts the workers (healthy first, then the unhealthy ones) and waits until each is connected. */

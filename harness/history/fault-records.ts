@@ -49,6 +49,8 @@ export function faultRecords(
       records.push({ ...base, at: invoke.at - origin, proof: { landed: false, why } });
       continue;
     }
+    const music = outcome.value.music;
+    if (typeof music === "number") Object.assign(base, { music });
     const proof = nemesis.prove(
       {
         fault: invoke.f,

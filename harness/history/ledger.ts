@@ -59,6 +59,8 @@ export interface FaultRecord {
   at: number;
   healedAt?: number;
   attemptOutcome?: AttemptOutcome;
+  /** The song a fault aimed at one (a poison job), by its music id. */
+  music?: number;
   /** Landed (with what was seen), or why it cannot count. */
   proof: { landed: true; effect: string } | { landed: false; why: string };
 }

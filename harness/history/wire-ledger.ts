@@ -1,3 +1,4 @@
+import { INJECTED } from "../nemesis/injected-message.js";
 import { connectionLives, isFrame, type WireFrame } from "../wire/wire-query.js";
 import type { WireEvent } from "../wire/wire-tap.js";
 import type { AttemptOutcome, ChunkLedger, DeliveryAttempt, FaultRecord } from "./ledger.js";
@@ -87,8 +88,19 @@ export function buildWireLedger(
   const resultDeliveries = new Map<string, { job: number; acked: boolean }>();
   const strayAcks: StrayAck[] = [];
   const allAckIds = new Map<string, Delivery>();
+  // Deliveries that are no chunk's: messages the harness injected (a poison job, a malformed result), and
+  // reports that a job failed. Their ACKs and NACKs are theirs, not strays.
+  const notChunks = new Set<string>();
+  const notAChunk = (f: WireFrame) =>
+    f.headers[INJECTED] !== undefined || f.headers["encore-type"] === "job-failed";
 
   for (const f of frames) {
+    if (notAChunk(f)) {
+      if (f.command === "MESSAGE" && f.headers.ack) notChunks.add(`${f.connection}/${f.headers.ack}`);
+      continue;
+    }
+    if ((f.command === "ACK" || f.command === "NACK") && notChunks.has(`${f.connection}/${f.headers.id}`))
+      continue;
     const job = jobOf(f);
     const at = f.at - origin;
     const destination = f.command === "SEND" || f.command === "MESSAGE" ? destinationOf(f) : undefined;

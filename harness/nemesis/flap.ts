@@ -11,7 +11,9 @@ export const flap: Nemesis = {
   name: "flap",
   summary: "cuts a link on and off on a seeded schedule (downMs 300–1500, upMs 500–2500 by default)",
   plan(fault: PlannedFault, random: () => number): PlannedFault[] {
-    const span = (fault.healAtMs ?? fault.atMs + 10_000) - fault.atMs;
+    // A flap is a timed span; validation keeps wire triggers away from it.
+    const start = fault.atMs ?? 0;
+    const span = fault.forMs ?? 10_000;
     const pick = (lo: number, hi: number) => lo + random() * (hi - lo);
     const down = [fault.params.downMinMs ?? 300, fault.params.downMaxMs ?? 1500];
     const up = [fault.params.upMinMs ?? 500, fault.params.upMaxMs ?? 2500];
@@ -21,8 +23,8 @@ export const flap: Nemesis = {
       cuts.push({
         ...fault,
         fault: "cut",
-        atMs: Math.round(fault.atMs + t),
-        healAtMs: Math.round(fault.atMs + t + length),
+        atMs: Math.round(start + t),
+        forMs: Math.round(length),
       });
       t += length + pick(up[0], up[1]);
     }

@@ -1,3 +1,4 @@
+import { badResult } from "./bad-result.js";
 import { bandwidth } from "./bandwidth.js";
 import { brokerCrash } from "./broker-crash.js";
 import { cut } from "./cut.js";
@@ -7,8 +8,24 @@ import { kill } from "./kill.js";
 import { latency } from "./latency.js";
 import type { Nemesis } from "./nemesis.js";
 import { partition } from "./partition.js";
+import { poisonJob } from "./poison-job.js";
+import { serverKill } from "./server-kill.js";
+import { serverStop } from "./server-stop.js";
 
 /** Every fault the schedule can name. A new fault is a new file listed here. */
 export const NEMESES: Readonly<Record<string, Nemesis>> = Object.fromEntries(
-  [kill, freeze, partition, cut, flap, latency, bandwidth, brokerCrash].map((n) => [n.name, n]),
+  [
+    kill,
+    freeze,
+    partition,
+    cut,
+    flap,
+    latency,
+    bandwidth,
+    brokerCrash,
+    serverKill,
+    serverStop,
+    poisonJob,
+    badResult,
+  ].map((n) => [n.name, n]),
 );

@@ -3,6 +3,7 @@ import type { LinkProxies } from "../environment/link-proxies.js";
 import type { OpValue } from "../history/operations.js";
 import type { PlannedFault } from "../schedule/plan.js";
 import type { HostPort } from "../toxiproxy/address.js";
+import type { ClassifiedFrame } from "../wire/frame-classifier.js";
 import type { WireEvent } from "../wire/wire-tap.js";
 
 /** What a fault acts on: a worker or the server (its process and its STOMP link), or the broker. */
@@ -21,8 +22,14 @@ export interface NemesisContext {
   broker: BrokerHandle;
   /** Sends the links' new connections to the broker at its new address (after a restart). */
   retargetBroker(upstream: HostPort): void;
+  /** Starts the server again on its data directory (after a kill or a stop). */
+  restartServer(): Promise<{ pid: number }>;
+  /** The product's queues, as STOMP destinations, for the faults that publish with the harness's own client. */
+  queues: { jobs: string; results: string; deadLetter: string };
   /** The scenario's parameters for this fault (latencyMs, rateKBps, …). */
   params: Readonly<Record<string, number>>;
+  /** The frame that fired it, for a fault fired by the wire. */
+  frame?: ClassifiedFrame;
 }
 
 /** A fault as the nemesis's operations recorded it: when it was done and healed, and what was observed then. */
@@ -70,6 +77,8 @@ export interface Nemesis {
   heal?(target: FaultTarget, ctx: NemesisContext): Promise<OpValue>;
   /** Proves from what the operation observed and from the wire that the fault took effect. */
   prove(fault: FaultWindow, wire: readonly WireEvent[]): Proof;
+  /** A fault that acts on a frame (a poison copy of a job) must be fired by one of these wire events. */
+  readonly firedBy?: readonly string[];
   /** Turns one scheduled fault into several (flapping); without it the fault runs as scheduled. */
   plan?(fault: PlannedFault, random: () => number): PlannedFault[];
 }

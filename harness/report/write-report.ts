@@ -10,7 +10,7 @@ import { lostAttemptSpans } from "./lost-attempt-spans.js";
 import { prettyJson } from "./pretty-json.js";
 import { summarizeRun } from "./summary.js";
 
-export const REPORT_SCHEMA = "encore-run-report/2";
+export const REPORT_SCHEMA = "encore-run-report/3";
 
 const STATUS_MARKS = { pass: "✅", fail: "❌", unknown: "❔ unknown" } as const;
 
@@ -30,8 +30,7 @@ export function reportJson(run: RunRecord) {
     faults: input.faults,
     detections: detections(input),
     broker: input.broker,
-    output: input.output,
-    song: input.song,
+    songs: input.songs,
     timings: run.timings,
   };
 }

@@ -6,6 +6,8 @@ import { NEMESES } from "../nemesis/index.js";
 import { type FaultTarget, type Nemesis, NotLanded, workerNames } from "../nemesis/nemesis.js";
 import type { Plan, PlannedFault } from "../schedule/plan.js";
 import type { HostPort } from "../toxiproxy/address.js";
+import type { ClassifiedFrame } from "../wire/frame-classifier.js";
+import type { WireTriggers } from "../wire/wire-triggers.js";
 import type { ActiveFault } from "./live-progress.js";
 import type { Timeline } from "./timeline.js";
 
@@ -19,12 +21,16 @@ export interface FaultEnvironment {
   proxies: LinkProxies;
   broker: BrokerHandle;
   retargetBroker(upstream: HostPort): void;
+  restartServer(): Promise<{ pid: number }>;
+  queues: { jobs: string; results: string; deadLetter: string };
+  /** Absent with the taps off: then a fault fired by the wire never fires. */
+  triggers: WireTriggers | undefined;
 }
 
 const opTarget = (t: FaultTarget): OpTarget => ({ index: t.index, link: t.link, pid: t.pid });
 
 /**
- * Runs the planned faults at their times (relative to when the song's jobs were sent) as the nemesis's
+ * Runs the planned faults, at their times after t0 or when their frame crosses a link, as the nemesis's
  * operations: each injection and heal is recorded as invoke, then ok with what was observed, fail when it
  * certainly did not happen, or info when nobody can tell. Heals whatever is still active when stopped.
  */
@@ -32,6 +38,8 @@ export class FaultSchedule {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly pending = new Set<Promise<void>>();
   private readonly active = new Set<Active>();
+  /** Timers set and not run yet. */
+  private due = 0;
 
   constructor(
     private readonly plan: Plan,
@@ -41,23 +49,46 @@ export class FaultSchedule {
     private readonly ops: OperationLog,
   ) {}
 
-  start(sentAt: number): void {
+  /** Arms the faults fired by the wire: before the first upload, so that no frame of a song is missed. */
+  arm(): void {
     for (const planned of this.plan.faults) {
-      const nemesis = NEMESES[planned.fault];
-      const entry: Active = { nemesis, planned, targets: [] };
-      this.at(sentAt + planned.atMs, async () => {
-        entry.targets = planned.targets.map((i) => this.target(i));
-        this.timeline.write("WARNING", nemesis.describe(entry.targets));
-        this.active.add(entry);
-        for (const t of entry.targets) {
-          await this.operate(nemesis.name, t, planned.params, () =>
-            nemesis.inject(t, { ...this.env, params: planned.params }),
-          );
-        }
-      });
-      if (planned.healAtMs !== undefined && nemesis.heal) {
-        this.at(sentAt + planned.healAtMs, () => this.heal(entry));
+      if (!planned.trigger) continue;
+      if (!this.env.triggers) {
+        this.timeline.write(
+          "ERROR",
+          `Harness: ${planned.fault} on ${planned.trigger.event} cannot fire: no wire taps`,
+        );
+        continue;
       }
+      this.env.triggers.arm(planned.trigger, (frame) => {
+        const index = frame.frame.link === "server" ? 0 : Number(frame.frame.link.replace("worker-", ""));
+        this.launch(() =>
+          this.inject(planned, planned.targets.length > 0 ? planned.targets : [index], frame),
+        );
+      });
+    }
+  }
+
+  /** Starts the timed faults, at their times after t0 (when the first song's jobs were sent). */
+  start(t0: number): void {
+    for (const planned of this.plan.faults) {
+      if (planned.atMs !== undefined) this.at(t0 + planned.atMs, () => this.inject(planned, planned.targets));
+    }
+  }
+
+  /** Runs the injection at once (its synchronous part before this returns), and schedules its heal. */
+  private async inject(planned: PlannedFault, indexes: number[], frame?: ClassifiedFrame): Promise<void> {
+    const nemesis = NEMESES[planned.fault];
+    const entry: Active = { nemesis, planned, targets: indexes.map((i) => this.target(i)) };
+    if (planned.forMs !== undefined && nemesis.heal)
+      this.at(monotonicMs() + planned.forMs, () => this.heal(entry));
+    this.active.add(entry);
+    const why = frame ? ` (as ${frame.event} of Job[${frame.job}] crossed ${frame.frame.link})` : "";
+    this.timeline.write("WARNING", `${nemesis.describe(entry.targets)}${why}`);
+    for (const t of entry.targets) {
+      await this.operate(nemesis.name, t, planned.params, frame, () =>
+        nemesis.inject(t, { ...this.env, params: planned.params, frame }),
+      );
     }
   }
 
@@ -68,19 +99,18 @@ export class FaultSchedule {
     );
   }
 
-  /** When the last heal is due (real ms after the jobs were sent), 0 if nothing heals. */
-  get lastHealMs(): number {
-    return Math.max(0, ...this.plan.faults.map((f) => f.healAtMs ?? 0));
-  }
-
-  /** Waits for every fault action already started (a broker restart takes seconds). */
+  /** Waits for every fault action already started or due (a broker restart takes seconds, a heal comes later). */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    while (this.pending.size > 0 || this.due > 0) {
+      if (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** Cancels what has not happened yet and heals what is still active. */
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
+    this.due = 0;
     await this.settled();
     for (const entry of [...this.active]) await this.heal(entry);
   }
@@ -90,7 +120,7 @@ export class FaultSchedule {
     if (!this.active.delete(entry) || !heal) return;
     this.timeline.write("INFO", `Harness: healing ${entry.nemesis.name} of ${workerNames(entry.targets)}`);
     for (const t of entry.targets) {
-      await this.operate(`heal ${entry.nemesis.name}`, t, entry.planned.params, () =>
+      await this.operate(`heal ${entry.nemesis.name}`, t, entry.planned.params, undefined, () =>
         heal(t, { ...this.env, params: entry.planned.params }),
       );
     }
@@ -100,12 +130,16 @@ export class FaultSchedule {
     f: string,
     target: FaultTarget,
     params: Readonly<Record<string, number>>,
+    frame: ClassifiedFrame | undefined,
     act: () => Promise<OpValue>,
   ): Promise<Operation> {
+    const trigger: OpValue = frame
+      ? { trigger: frame.event, triggerJob: frame.job, triggerLink: frame.frame.link }
+      : {};
     const invoked = this.ops.invoke(
       "nemesis",
       f,
-      { ...params, worker: target.workerId ?? null },
+      { ...params, worker: target.workerId ?? null, ...trigger },
       opTarget(target),
     );
     try {
@@ -120,15 +154,22 @@ export class FaultSchedule {
     }
   }
 
+  private launch(action: () => Promise<void>): void {
+    const done = action()
+      .catch((error: Error) => this.timeline.write("ERROR", `Harness: fault action failed: ${error.message}`))
+      .finally(() => this.pending.delete(done));
+    this.pending.add(done);
+  }
+
   private at(monoMs: number, action: () => Promise<void>): void {
-    const run = () => {
-      const done = action()
-        .catch((error: Error) =>
-          this.timeline.write("ERROR", `Harness: fault action failed: ${error.message}`),
-        )
-        .finally(() => this.pending.delete(done));
-      this.pending.add(done);
-    };
-    this.timers.push(setTimeout(run, Math.max(0, monoMs - monotonicMs())));
+    this.due++;
+    const timer = setTimeout(
+      () => {
+        this.due--;
+        this.launch(action);
+      },
+      Math.max(0, monoMs - monotonicMs()),
+    );
+    this.timers.push(timer);
   }
 }

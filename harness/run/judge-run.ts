@@ -6,12 +6,14 @@ import {
   type CheckInput,
   type Gap,
   overall,
+  type SongExpectation,
   type Source,
   type Verdict,
 } from "../checker/checker.js";
 import { CHECKERS } from "../checker/index.js";
 import { faultRecords } from "../history/fault-records.js";
 import { loadHistory } from "../history/history.js";
+import type { FaultRecord } from "../history/ledger.js";
 import { type Operation, readOperations } from "../history/operations.js";
 import { buildWireLedger } from "../history/wire-ledger.js";
 import { readWireLog } from "../wire/wire-log.js";
@@ -59,7 +61,7 @@ export function checkInput(r: Recordings): CheckInput {
     dir: r.dir,
     scenario: facts.scenario,
     plan: facts.plan,
-    expectedChunks: facts.expectedChunks,
+    songs: facts.songs.map((s) => ({ ...s, expect: expectation(s.label, s.musicId, r.ops, faults) })),
     origin: facts.origin,
     queues: facts.queues,
     links: facts.links,
@@ -71,10 +73,30 @@ export function checkInput(r: Recordings): CheckInput {
     faults,
     machine: facts.machine,
     broker: facts.broker,
-    output: facts.output,
-    song: facts.song,
     history: r.history,
   };
+}
+
+/**
+ * What the harness's own operations require of a song: gone once a reset was done after its upload; failed
+ * once a poison job of it landed; done or failed (never hung) once a malformed result for it landed; else done.
+ */
+function expectation(
+  label: string,
+  musicId: number | null,
+  ops: readonly Operation[],
+  faults: readonly FaultRecord[],
+): SongExpectation {
+  const uploaded = ops.find((o) => o.f === "upload" && o.type === "ok" && o.value.song === label);
+  const resets = ops.filter((o) => o.f === "reset" && o.type === "ok");
+  const resetInvokes = ops.filter((o) => o.f === "reset" && o.type === "invoke");
+  if (uploaded && resets.some((done) => (resetInvokes.find((i) => i.id === done.id)?.at ?? 0) >= uploaded.at))
+    return "gone";
+  const hit = (fault: string) =>
+    faults.some((f) => f.fault === fault && f.proof.landed && f.music === musicId);
+  if (hit("poison-job")) return "failed";
+  if (hit("bad-result")) return "done-or-failed";
+  return "done";
 }
 
 /**

@@ -1,8 +1,32 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CheckInput, Status, Verdict } from "../checker/checker.js";
-import type { Scenario } from "../scenario/scenario.js";
+import type { Scenario, Stem } from "../scenario/scenario.js";
 import type { Plan } from "../schedule/plan.js";
+
+/** One song of the workload as the harness's client saw it, with its output and reference folders. */
+export interface SongFacts {
+  label: string;
+  /** The uploaded file, relative to the run's folder. */
+  file: string;
+  seconds: number;
+  /** The stems of the last mix asked for. */
+  tracks: Stem[];
+  /** Chunks it must become, from the scenario. */
+  chunks: number;
+  /** The id the server gave its upload; null if the upload never succeeded. */
+  musicId: number | null;
+  /** Last status the client saw, and the server's error text for a failed song. */
+  status: string;
+  error?: string;
+  done: boolean;
+  elapsedMs?: number;
+  budgetMs: number;
+  /** What GET /music/{id} answered after a reset that came after its upload. */
+  afterReset?: { status: number; songStatus?: string };
+  output: { dir: string; error?: string };
+  reference: { dir: string; error?: string; ms?: number };
+}
 
 /**
  * What a run observed besides the events: saved as run.json beside events/, so the verdicts and reports can be
@@ -13,7 +37,6 @@ export interface RunFacts {
   plan: Plan;
   seed: number;
   replay: string;
-  expectedChunks: number;
   /** Monotonic ms at the start of the run: event times are measured from it. */
   origin: number;
   environment: {
@@ -25,8 +48,7 @@ export interface RunFacts {
   links: CheckInput["links"];
   machine: CheckInput["machine"];
   broker: CheckInput["broker"];
-  output: CheckInput["output"];
-  song: CheckInput["song"];
+  songs: SongFacts[];
   timings: {
     startedAt: string;
     brokerReadyMs: number;
@@ -59,8 +81,7 @@ const REQUIRED = [
   "links",
   "machine",
   "broker",
-  "output",
-  "song",
+  "songs",
   "timings",
 ];
 

@@ -5,7 +5,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { makeSong } from "../../src/audio/demo-song.js";
 import { monotonicMs } from "../../src/events/event-log.js";
 import type { CheckInput } from "../checker/checker.js";
-import { downloadOutputs, playSong } from "../client/song-client.js";
+import { downloadOutputs } from "../client/song-client.js";
+import { WorkloadRunner } from "../client/workload.js";
 import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import { ClusterProcesses } from "../environment/cluster-processes.js";
 import { LinkProxies } from "../environment/link-proxies.js";
@@ -16,12 +17,13 @@ import { OperationLog } from "../history/operations.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { planRun } from "../schedule/plan.js";
 import { WireLog } from "../wire/wire-log.js";
+import { WireTriggers } from "../wire/wire-triggers.js";
 import type { Cleanup } from "./cleanup.js";
 import { FaultSchedule } from "./fault-schedule.js";
 import { judgeRun } from "./judge-run.js";
 import { LiveProgress } from "./live-progress.js";
 import { runReference } from "./reference-run.js";
-import { type RunFacts, type RunRecord, writeRunFacts } from "./run-record.js";
+import { type RunFacts, type RunRecord, type SongFacts, writeRunFacts } from "./run-record.js";
 import { Timeline } from "./timeline.js";
 
 export interface RunOptions {
@@ -46,11 +48,11 @@ export interface RunOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Chunks the song must become, from the scenario alone (not from the product's own split code). */
-export function expectedChunks(scenario: Scenario): number {
+/** Chunks a song of `seconds` must become, from the scenario alone (not from the product's own split code). */
+export function expectedChunks(scenario: Scenario, seconds: number): number {
   const workers = scenario.workers.healthy + scenario.workers.unhealthy;
   const bySeconds = Math.ceil(
-    scenario.song.seconds / (scenario.song.split === "per-worker" ? 60 : Math.min(60, scenario.song.split)),
+    seconds / (scenario.song.split === "per-worker" ? 60 : Math.min(60, scenario.song.split)),
   );
   return scenario.song.split === "per-worker" ? Math.max(workers, bySeconds) : bySeconds;
 }
@@ -124,12 +126,19 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     await proxies.remove();
   });
 
-  // Kept in the run's folder: the reference is computed from it, and `npm run report` can redo that.
-  const song = makeSong(join(opts.outDir, "song.mp3"), scenario.song.seconds, {
-    title: `${scenario.name} seed ${seed}`,
-    artist: "Encore Harness",
-    tones: plan.song,
-  });
+  // Kept in the run's folder: the references are computed from them, and `npm run report` can redo that.
+  mkdirSync(join(opts.outDir, "songs"), { recursive: true });
+  const files = new Map<string, string>();
+  for (const op of scenario.workload) {
+    if (op.op !== "upload") continue;
+    const file = join(opts.outDir, "songs", `${op.song}.mp3`);
+    makeSong(file, op.seconds, {
+      title: `${scenario.name} seed ${seed} song ${op.song}`,
+      artist: "Encore Harness",
+      tones: plan.songs[op.song],
+    });
+    files.set(op.song, file);
+  }
   const cluster = await ClusterProcesses.create(
     broker,
     scenario,
@@ -148,29 +157,60 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
 
+  const prefix = cluster.settings.queuePrefix;
+  const queues = {
+    jobs: `/queue/${prefix}.jobs`,
+    results: `/queue/${prefix}.results`,
+    deadLetter: `/queue/${prefix}.dead-letter`,
+  };
+  const client = new WorkloadRunner(cluster.url, scenario, files, plan.budgetMs, timeline, ops);
+  const triggers = wire ? new WireTriggers(queues, (music) => client.labelOf(music)) : undefined;
+  if (wire && triggers) {
+    wire.onBefore = triggers.before;
+    wire.onRecord = triggers.after;
+  }
   faults = new FaultSchedule(
     plan,
     (index) => cluster.target(index, broker),
-    { proxies, broker, retargetBroker: (upstream) => wire?.retarget(upstream) },
+    {
+      proxies,
+      broker,
+      retargetBroker: (upstream) => wire?.retarget(upstream),
+      restartServer: () => cluster.restartServer(),
+      queues,
+      triggers,
+    },
     timeline,
     ops,
   );
   cleanup.add("faults", () => faults.stop());
-  const outcome = await playSong(cluster, song, plan, timeline, faults, ops, (p) => progress.song(p));
+  faults.arm();
+  const progressTimer = setInterval(() => progress.song(client.progress), 250);
+  await client.run((t0) => faults?.start(t0));
+  clearInterval(progressTimer);
   // Zombies act when healed: let every heal happen and every late result reach the server before judging.
-  await sleep(Math.max(0, outcome.sentAt + faults.lastHealMs - monotonicMs()) + 1000);
   await faults.settled();
+  await sleep(1000);
   loopDelay.disable();
-  const output = await downloadOutputs(cluster.url, outcome.song, join(opts.outDir, "output"), ops);
+  for (const trigger of triggers?.unfired ?? [])
+    timeline.write("ERROR", `Harness: the wire trigger ${JSON.stringify(trigger)} never fired`);
+  const outputs = new Map<string, string | undefined>();
+  for (const song of client.songs.values()) {
+    if (!song.done || song.resetAt !== undefined || song.musicId === null) continue;
+    outputs.set(
+      song.label,
+      await downloadOutputs(cluster.url, song.musicId, join(opts.outDir, "output", song.label), ops),
+    );
+  }
   // The broker's last word comes when nobody can change it any more: every process stopped, the queues idle.
   await faults.stop();
   await cluster.stop();
-  const prefix = cluster.settings.queuePrefix;
   let brokerStats: CheckInput["broker"];
   try {
     const results = await settledQueueStats(broker, `${prefix}.results`);
     const jobs = await settledQueueStats(broker, `${prefix}.jobs`);
-    brokerStats = { jobs, results };
+    const deadLetter = await settledQueueStats(broker, `${prefix}.dead-letter`).catch(() => undefined);
+    brokerStats = { jobs, results, deadLetter };
   } catch (error) {
     brokerStats = { error: (error as Error).message };
   }
@@ -179,20 +219,44 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     return { link, index: i, pid: target?.pid ?? cluster.serverPid, workerId: target?.workerId ?? null };
   });
   await cleanup.run();
-  const reference = await runReference(song, join(opts.outDir, "reference"));
+  const songs: SongFacts[] = [];
+  for (const song of client.songs.values()) {
+    const referenceDir = join("reference", song.label);
+    const reference = song.done
+      ? await runReference(song.file, join(opts.outDir, referenceDir), song.tracks)
+      : { error: "not made: the song did not finish" };
+    const outputError = outputs.has(song.label)
+      ? outputs.get(song.label)
+      : "no output: the song did not finish";
+    songs.push({
+      label: song.label,
+      file: join("songs", `${song.label}.mp3`),
+      seconds: song.seconds,
+      tracks: song.tracks,
+      chunks: expectedChunks(scenario, song.seconds),
+      musicId: song.musicId,
+      status: song.status,
+      ...(song.error === undefined ? {} : { error: song.error }),
+      done: song.done,
+      ...(song.elapsedMs === undefined ? {} : { elapsedMs: song.elapsedMs }),
+      budgetMs: plan.budgetMs,
+      ...(song.afterReset ? { afterReset: song.afterReset } : {}),
+      output: { dir: join("output", song.label), ...(outputError ? { error: outputError } : {}) },
+      reference: { dir: referenceDir, ...reference },
+    });
+  }
 
   const facts: RunFacts = {
     scenario,
     plan,
     seed,
     replay: opts.replay,
-    expectedChunks: expectedChunks(scenario),
     origin,
     environment: {
       broker: { kind: broker.kind, image: broker.image ?? null, description: broker.description, why },
       toxiproxy: { kind: toxiproxy.kind, description: toxiproxy.description },
     },
-    queues: { jobs: `/queue/${prefix}.jobs`, results: `/queue/${prefix}.results` },
+    queues,
     links: linkFacts,
     machine: {
       loopDelayMaxMs: Math.round(loopDelay.max / 1e6),
@@ -200,19 +264,13 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
       loadAverage: Number(loadavg()[0].toFixed(2)),
     },
     broker: brokerStats,
-    output: { ...output, referenceError: reference.error },
-    song: {
-      status: outcome.song.status,
-      done: outcome.song.done,
-      elapsedMs: outcome.song.elapsedMs,
-      budgetMs: plan.budgetMs,
-    },
+    songs,
     timings: {
       startedAt: new Date(startedWall).toISOString(),
       brokerReadyMs: Math.round(brokerReadyMs),
       clusterReadyMs: Math.round(clusterReadyMs),
-      songMs: outcome.song.elapsedMs ?? null,
-      referenceMs: reference.ms ?? null,
+      songMs: songs[0]?.elapsedMs ?? null,
+      referenceMs: songs[0]?.reference.ms ?? null,
       wallMs: Date.now() - startedWall,
     },
   };

@@ -17,7 +17,7 @@ function scenarioFile(file: string, name: string, shown: string): Scenario {
     throw new ScenarioError(`${shown} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof raw !== "object" || raw === null) throw new ScenarioError(`${shown}: expected a JSON object`);
-  return validateScenario({ name, ...raw }, shown, Object.keys(NEMESES));
+  return validateScenario({ name, ...raw }, shown, NEMESES);
 }
 
 /**
@@ -31,13 +31,12 @@ export function resolveScenario(name: string): Scenario {
   }
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ScenarioError(`bad scenario name "${name}" (see --list)`);
   const file = join(SCENARIO_DIR, `${name}.json`);
-  const faults = Object.keys(NEMESES);
   if (existsSync(file)) return scenarioFile(file, name, `scenarios/${name}.json`);
   for (const family of FAMILIES) {
     const match = family.pattern.exec(name);
     if (!match) continue;
     const numbers = match.slice(1).map(Number);
-    return validateScenario(family.build(name, numbers), name, faults);
+    return validateScenario(family.build(name, numbers), name, NEMESES);
   }
   throw new ScenarioError(
     `unknown scenario "${name}": not a file in scenarios/ nor one of ${FAMILIES.map((f) => f.form).join(", ")} (see --list)`,

@@ -1,14 +1,17 @@
+import type { SongTones } from "../../src/audio/demo-song.js";
 import { NEMESES } from "../nemesis/index.js";
-import type { Scenario, TargetSelector } from "../scenario/scenario.js";
+import type { Scenario, TargetSelector, WireTrigger } from "../scenario/scenario.js";
 import { seededRandom } from "./seeded-random.js";
 
 export interface PlannedFault {
   fault: string;
-  /** Real ms after the song's jobs were sent. */
-  atMs: number;
-  /** Real ms after the song's jobs were sent; undefined: never healed during the run. */
-  healAtMs?: number;
-  /** Worker numbers (1-based); 0 is the server, -1 the broker. */
+  /** Real ms after the first song's jobs were sent (t0); undefined for a fault fired by the wire. */
+  atMs?: number;
+  /** Fires it the instant a frame crosses a link instead. */
+  trigger?: WireTrigger;
+  /** Real ms from firing to the heal; undefined: never healed during the run. */
+  forMs?: number;
+  /** Worker numbers (1-based); 0 is the server, -1 the broker; empty with a trigger: the triggering link's. */
   targets: number[];
   params: Record<string, number>;
 }
@@ -18,8 +21,8 @@ export interface Plan {
   /** Synthetic model time of each worker (index 0 is worker 1), real ms. */
   workerJobMs: number[];
   faults: PlannedFault[];
-  /** The song's tones, so each seed makes a different song. */
-  song: { voiceHz: number; bassHz: number; leftHz: number; rightHz: number };
+  /** Each song's tones, by workload label, so each seed makes different songs. */
+  songs: Record<string, SongTones>;
   budgetMs: number;
 }
 
@@ -31,6 +34,7 @@ function targetsOf(selector: TargetSelector, scenario: Scenario): number[] {
   if (selector === "server") return [0];
   if (selector === "all") return [0, ...workers];
   if (selector === "broker") return [-1];
+  if (selector === "trigger") return [];
   return [...selector];
 }
 
@@ -45,20 +49,31 @@ export function planRun(scenario: Scenario, seed: number): Plan {
     .flatMap((f) => {
       const planned: PlannedFault = {
         fault: f.fault,
-        atMs: Math.round(f.at * scale),
-        healAtMs: f.for === undefined ? undefined : Math.round((f.at + f.for) * scale),
+        ...(f.at === undefined ? {} : { atMs: Math.round(f.at * scale) }),
+        ...(f.on === undefined ? {} : { trigger: f.on }),
+        ...(f.for === undefined ? {} : { forMs: Math.round(f.for * scale) }),
         targets: targetsOf(f.targets, scenario),
         params: f.params ?? {},
       };
       return NEMESES[f.fault]?.plan?.(planned, random) ?? [planned];
     })
-    .sort((a, b) => a.atMs - b.atMs);
+    .sort((a, b) => (a.atMs ?? Number.POSITIVE_INFINITY) - (b.atMs ?? Number.POSITIVE_INFINITY));
   const pick = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
+  const songs: Record<string, SongTones> = {};
+  for (const op of scenario.workload) {
+    if (op.op !== "upload") continue;
+    songs[op.song] = {
+      voiceHz: pick(330, 520),
+      bassHz: pick(45, 80),
+      leftHz: pick(250, 400),
+      rightHz: pick(500, 700),
+    };
+  }
   return {
     seed,
     workerJobMs,
     faults,
-    song: { voiceHz: pick(330, 520), bassHz: pick(45, 80), leftHz: pick(250, 400), rightHz: pick(500, 700) },
+    songs,
     budgetMs: Math.round(scenario.budgetSeconds * scale),
   };
 }

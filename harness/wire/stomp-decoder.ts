@@ -57,6 +57,20 @@ const IDENTIFYING_HEADERS = [
   "heart-beat",
   "content-length",
   "message",
+  // What a poison job or malformed result copies from a real job, and the mark of what the harness injected.
+  "chunk-count",
+  "start",
+  "end",
+  "context-start",
+  "context-end",
+  "engine",
+  "epoch",
+  "attempt",
+  "published-at",
+  "x-queue-type",
+  "content-type",
+  "persistent",
+  "x-harness-injected",
 ];
 
 const ESCAPES: Record<string, string> = { r: "\r", n: "\n", c: ":", "\\": "\\" };

@@ -1,6 +1,6 @@
 import { createWriteStream, readFileSync, type WriteStream } from "node:fs";
 import type { HostPort } from "../toxiproxy/address.js";
-import { type ConnectionCounter, type WireEvent, WireTap } from "./wire-tap.js";
+import { type BeforeFrame, type ConnectionCounter, type WireEvent, WireTap } from "./wire-tap.js";
 
 /**
  * The events of several taps, one JSON object per line (wire.jsonl). A tap sees every frame of every
@@ -21,13 +21,19 @@ export class WireLog {
     });
   }
 
+  /** Every event as recorded, in order, for the wire triggers (a frame: after it was passed on). */
+  onRecord: ((event: WireEvent) => void) | undefined;
+  /** Every frame before it is passed on. */
+  onBefore: BeforeFrame | undefined;
+
   readonly record = (event: WireEvent): void => {
     this.stream.write(`${JSON.stringify(event)}\n`);
+    this.onRecord?.(event);
   };
 
   /** A tap whose events go to this log; close() stops it. */
   async tap(link: string, upstream: HostPort): Promise<WireTap> {
-    const tap = await WireTap.start(link, upstream, this.record, this.counter);
+    const tap = await WireTap.start(link, upstream, this.record, this.counter, (f) => this.onBefore?.(f));
     this.taps.push(tap);
     return tap;
   }

@@ -41,6 +41,9 @@ export interface ConnectionCounter {
   next(): number;
 }
 
+/** Sees each frame before its last byte is passed on (`at` is still its arrival): wire triggers act here. */
+export type BeforeFrame = (frame: WireRecord) => void;
+
 let accepted = 0;
 const processWide: ConnectionCounter = { next: () => ++accepted };
 
@@ -60,6 +63,7 @@ export class WireTap {
     private upstream: HostPort,
     private readonly onEvent: (event: WireEvent) => void,
     private readonly counter: ConnectionCounter,
+    private readonly before: BeforeFrame | undefined,
   ) {
     server.on("connection", (client) => this.accept(client));
   }
@@ -69,6 +73,7 @@ export class WireTap {
     upstream: HostPort,
     onEvent: (event: WireEvent) => void,
     counter: ConnectionCounter = processWide,
+    before?: BeforeFrame,
   ): Promise<WireTap> {
     // Paused until the upstream answers, so nothing is read that could not be passed on.
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
@@ -81,7 +86,7 @@ export class WireTap {
     });
     server.on("error", () => {}); // e.g. EMFILE on accept: the listener carries on, as Toxiproxy's does
     const { port } = server.address() as AddressInfo;
-    return new WireTap(server, port, link, upstream, onEvent, counter);
+    return new WireTap(server, port, link, upstream, onEvent, counter, before);
   }
 
   /** The broker came back on another port: new connections go there; open ones stay where they are. */
@@ -109,6 +114,7 @@ export class WireTap {
       this.upstream,
       { link: this.link, connection: this.counter.next() },
       this.onEvent,
+      this.before,
       (gone) => this.connections.delete(gone),
     );
     this.connections.add(connection);
@@ -132,6 +138,7 @@ class TappedConnection {
     upstreamAddress: HostPort,
     id: ConnectionId,
     onEvent: (event: WireEvent) => void,
+    before: BeforeFrame | undefined,
     onGone: (connection: TappedConnection) => void,
   ) {
     onEvent({ kind: "open", ...id, at: monotonicMs() });
@@ -140,8 +147,8 @@ class TappedConnection {
     this.upstream.setNoDelay(true);
     client.setNoDelay(true);
     this.streams = [
-      new TappedStream("to-broker", client, this.upstream, id, onEvent),
-      new TappedStream("from-broker", this.upstream, client, id, onEvent),
+      new TappedStream("to-broker", client, this.upstream, id, onEvent, before),
+      new TappedStream("from-broker", this.upstream, client, id, onEvent, before),
     ];
     const closes = [client, this.upstream].map(
       (socket) => new Promise<void>((resolve) => socket.once("close", () => resolve())),
@@ -172,11 +179,13 @@ class TappedConnection {
   }
 }
 
-/** One direction: source → destination, every byte forwarded as read and fed to this direction's decoder. */
+/**
+ * One direction: source → destination. Each chunk is decoded, its finished frames shown to `before`, then
+ * passed on unchanged, and only then are those frames recorded (with the time of that write).
+ */
 class TappedStream {
   private readonly decoder: StompDecoder;
-  /** When the chunk being decoded was handed to the destination: the `at` of a frame ending in it. */
-  private writtenAt = 0;
+  private decoded: DecodedFrame[] = [];
   private errored = false;
   private finished = false;
 
@@ -186,8 +195,9 @@ class TappedStream {
     private readonly dest: Socket,
     private readonly id: ConnectionId,
     private readonly onEvent: (event: WireEvent) => void,
+    private readonly before: BeforeFrame | undefined,
   ) {
-    this.decoder = new StompDecoder((frame) => this.record(frame));
+    this.decoder = new StompDecoder((frame) => this.decoded.push(frame));
     source.on("error", () => {
       this.errored = true;
     });
@@ -209,22 +219,25 @@ class TappedStream {
     const arrivedAt = monotonicMs();
     // Bytes for a destination already gone are not on the wire, so they are not decoded either.
     if (!this.dest.writable) return;
-    if (!this.dest.write(chunk)) this.source.pause();
-    this.writtenAt = monotonicMs();
     this.decoder.push(chunk, arrivedAt);
+    const frames = this.decoded;
+    this.decoded = [];
+    if (this.before) for (const frame of frames) this.before(this.wireRecord(frame, arrivedAt));
+    if (!this.dest.write(chunk)) this.source.pause();
+    const writtenAt = monotonicMs();
+    for (const frame of frames) this.onEvent({ kind: "frame", ...this.wireRecord(frame, writtenAt) });
   }
 
-  private record(frame: DecodedFrame): void {
-    this.onEvent({
-      kind: "frame",
+  private wireRecord(frame: DecodedFrame, at: number): WireRecord {
+    return {
       ...this.id,
       direction: this.direction,
-      at: this.writtenAt,
+      at,
       firstAt: frame.firstAt,
       command: frame.command,
       headers: frame.headers,
       bodyBytes: frame.bodyBytes,
-    });
+    };
   }
 
   private finish(how: "end" | "error" | "destroy"): void {

@@ -3,13 +3,13 @@ import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
 import type { Destinations } from "../messages/destinations.js";
 import { MalformedMessageError } from "../messages/header-reader.js";
-import { parseResult, type ResultMessage } from "../messages/result-message.js";
+import { type DoneResult, parseResult, type ResultMessage } from "../messages/result-message.js";
 import type { Delivery, StompLink } from "../stomp/link.js";
 import { extractTrace, tracer } from "../tracing/tracing.js";
 import { writeAtomic } from "./atomic-write.js";
 import { resultFile } from "./mixdown.js";
 import type { SongPipeline } from "./song-pipeline.js";
-import type { StateStore } from "./state-store.js";
+import type { JobRecord, StateStore } from "./state-store.js";
 
 export interface CollectorCounters {
   accepted: number;
@@ -131,11 +131,30 @@ export class ResultCollector {
       await deadLetter(this.link, this.queues.deadLetter, delivery, reason, "Server");
       return "malformed";
     }
-    await writeAtomic(resultFile(this.store, music.music_id, job.job_id), delivery.body);
+    await this.take(result, job, delivery);
     const time = (result.finishedAt - result.startedAt) / 1000;
+    this.log.info(`Server: JobDoneMsg[${job.job_id}] - ACK - job time: ${time.toFixed(2)}[s]`);
+    this.pipeline.chunkAccepted(music);
+    await this.store.save();
+    return "accepted";
+  }
+
+  /**
+   * The exactly-once order: the result's file and its record are saved, and only then is it ACKed. A server
+   * that ACKed first and crashed before saving would lose the chunk for good (the harness has such a server,
+   * to prove that it notices).
+   */
+  protected async take(result: DoneResult, job: JobRecord, delivery: Delivery): Promise<void> {
+    await this.save(result, job, delivery);
+    await delivery.ack();
+  }
+
+  /** Writes the result's stems and records it as the job's accepted result. */
+  protected async save(result: DoneResult, job: JobRecord, delivery: Delivery): Promise<void> {
+    await writeAtomic(resultFile(this.store, job.music_id, job.job_id), delivery.body);
     job.accepted = {
       worker_id: result.workerId,
-      time,
+      time: (result.finishedAt - result.startedAt) / 1000,
       received_at: Date.now(),
       redelivered: result.redelivered,
       delivery_count: result.deliveryCount,
@@ -143,16 +162,13 @@ export class ResultCollector {
     this.counters.accepted++;
     await this.store.save();
     this.events.record("result-accepted", {
-      ...ids,
+      job: result.jobId,
+      music: result.musicId,
+      worker: result.workerId,
       chunk: job.chunk_index,
       redelivered: result.redelivered,
       deliveryCount: result.deliveryCount,
       jobMs: result.finishedAt - result.startedAt,
     });
-    await delivery.ack();
-    this.log.info(`Server: JobDoneMsg[${job.job_id}] - ACK - job time: ${time.toFixed(2)}[s]`);
-    this.pipeline.chunkAccepted(music);
-    await this.store.save();
-    return "accepted";
   }
 }

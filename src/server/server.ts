@@ -23,7 +23,12 @@ export class EncoreServer {
     private readonly link: StompLink,
   ) {}
 
-  static async start(settings: Settings, log: Logger): Promise<EncoreServer> {
+  /** `Collector` is the product's, except in the harness's deliberately broken variants. */
+  static async start(
+    settings: Settings,
+    log: Logger,
+    Collector: typeof ResultCollector = ResultCollector,
+  ): Promise<EncoreServer> {
     const store = new StateStore(settings.dataDir);
     const queues = destinations(settings.queuePrefix);
     const link = new StompLink(linkOptions(settings, "Server", log));
@@ -32,7 +37,7 @@ export class EncoreServer {
     link.onLoss((error) => events.record("connection-lost", { reason: error.message }));
     const music = new MusicService(store, link, queues, getEngine(settings.engine), settings, log, events);
     const pipeline = new SongPipeline(store, music, log, events);
-    const collector = new ResultCollector(store, pipeline, link, queues, log, events);
+    const collector = new Collector(store, pipeline, link, queues, log, events);
 
     const reset = async (): Promise<number> => {
       const state = store.state;

@@ -11,6 +11,11 @@ import { encodeWav } from "../../src/audio/wav.js";
 const FIXTURE = new URL("../fixtures/runs/freeze-1-of-4", import.meta.url).pathname;
 const base = checkInput(readRecordings(FIXTURE));
 const dirs: string[] = [];
+const withOutput = (output: { dir: string; error?: string }) => ({
+  ...base.songs[0],
+  output,
+  reference: { dir: "reference" },
+});
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -28,7 +33,7 @@ function run(change: (out: string, samples: Int16Array) => void = () => {}) {
   const out = join(dir, "output");
   execFileSync("ffmpeg", ["-v", "error", "-y", "-i", join(out, "final.wav"), join(out, "final.mp3")]);
   change(out, samples);
-  return outputOracle.check({ ...base, dir, output: { dir: "output" } });
+  return outputOracle.check({ ...base, dir, songs: [withOutput({ dir: "output" })] });
 }
 
 describe("output-oracle, on files", () => {
@@ -77,7 +82,7 @@ describe("output-oracle, on files", () => {
     );
     const none = await outputOracle.check({
       ...base,
-      output: { dir: "output", error: "no output: the song did not finish" },
+      songs: [withOutput({ dir: "output", error: "no output: the song did not finish" })],
     });
     expect(none.status).toBe("fail");
   });

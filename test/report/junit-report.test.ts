@@ -33,7 +33,10 @@ describe("junitXml", () => {
   it("escapes the failure's message and witness, which hold markup", () => {
     const failure = named("failure")[0];
     expect(failure.attributes.message).toBe('reference run failed: <stderr> said "no" & quit');
-    expect(JSON.parse(failure.text)).toEqual({ error: 'reference run failed: <stderr> said "no" & quit' });
+    expect(JSON.parse(failure.text)).toEqual({
+      dir: "output",
+      error: 'reference run failed: <stderr> said "no" & quit',
+    });
     expect(xml).not.toContain("<stderr>");
   });
 

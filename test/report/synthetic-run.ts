@@ -3,7 +3,12 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { judgeRun } from "../../harness/run/judge-run.js";
-import { type RunFacts, type RunRecord, writeRunFacts } from "../../harness/run/run-record.js";
+import {
+  type RunFacts,
+  type RunRecord,
+  type SongFacts,
+  writeRunFacts,
+} from "../../harness/run/run-record.js";
 import type { Scenario } from "../../harness/scenario/scenario.js";
 import { STEM_NAMES } from "../../src/audio/pcm.js";
 import { encodeWav } from "../../src/audio/wav.js";
@@ -135,7 +140,13 @@ const wireStart = (workers: number, jobs: number): Wire[] => [
   ]).flat(),
   ...Array.from(
     { length: jobs },
-    (_, i): Wire => [1000, "server", "SEND", { destination: QUEUES.jobs, "job-id": String(i + 1) }, 1000],
+    (_, i): Wire => [
+      1000,
+      "server",
+      "SEND",
+      { destination: QUEUES.jobs, "job-id": String(i + 1), "music-id": "1", "chunk-index": String(i) },
+      1000,
+    ],
   ),
 ];
 
@@ -218,8 +229,19 @@ function scenario(name: string, description: string, healthy: number, unhealthy 
     description,
     workers: { healthy, unhealthy, kind: "standard" },
     song: { seconds: 2 * (healthy + unhealthy), split: "per-worker" },
+    workload: [
+      {
+        at: 0,
+        op: "upload",
+        song: "song",
+        seconds: 2 * (healthy + unhealthy),
+        tracks: ["drums", "bass", "other"],
+      },
+    ],
+    server: { kind: "standard" },
     jobSeconds: [50, 50],
     heartbeatMs: 1000,
+    deliveryLimit: 5,
     faults: [],
     timeScale: 0.02,
     budgetSeconds: 500,
@@ -230,7 +252,7 @@ function facts(
   s: Scenario,
   deliveries: number,
   songMs: number,
-  output: RunFacts["output"],
+  output: SongFacts["output"],
   ids: readonly string[],
 ): RunFacts {
   const chunks = s.workers.healthy + s.workers.unhealthy;
@@ -249,12 +271,11 @@ function facts(
       seed: 11,
       workerJobMs: Array(chunks).fill(1000),
       faults: [],
-      song: { voiceHz: 400, bassHz: 60, leftHz: 300, rightHz: 600 },
+      songs: { song: { voiceHz: 400, bassHz: 60, leftHz: 300, rightHz: 600 } },
       budgetMs: 10_000,
     },
     seed: 11,
     replay: `npm run scenario ${s.name} -- --seed 11 --broker local`,
-    expectedChunks: chunks,
     origin: ORIGIN,
     environment: {
       broker: { kind: "local", description: "synthetic broker <none> & no process", why: "a test fixture" },
@@ -267,8 +288,22 @@ function facts(
     ],
     machine: { loopDelayMaxMs: 20, loopDelayP99Ms: 12, loadAverage: 0.5 },
     broker: { jobs: stats("q.jobs", chunks), results: stats("q.results", chunks) },
-    output,
-    song: { status: "done", done: true, elapsedMs: songMs, budgetMs: 10_000 },
+    songs: [
+      {
+        label: "song",
+        file: "song.mp3",
+        seconds: s.song.seconds,
+        tracks: ["drums", "bass", "other"],
+        chunks,
+        musicId: 1,
+        status: "done",
+        done: true,
+        elapsedMs: songMs,
+        budgetMs: 10_000,
+        output,
+        reference: { dir: "reference" },
+      },
+    ],
     timings: {
       startedAt: "2026-11-24T12:00:00.000Z",
       brokerReadyMs: 400,
@@ -369,7 +404,7 @@ export function writeCrashAndFreezeRun(dir: string): void {
   );
   f.plan.faults = [
     { fault: "kill", atMs: 400, targets: [4], params: {} },
-    { fault: "freeze", atMs: 400, healAtMs: 4000, targets: [3], params: {} },
+    { fault: "freeze", atMs: 400, forMs: 3600, targets: [3], params: {} },
   ];
   writeRunFacts(dir, f);
   writeFileSync(

@@ -1,0 +1,68 @@
+import { INJECTED } from "../nemesis/injected-message.js";
+import { isFrame, type WireFrame } from "../wire/wire-query.js";
+import type { Checker } from "./checker.js";
+
+/**
+ * Every message the harness injected (a poison job, a malformed result) is set aside, from the wire: it is
+ * delivered at most the scenario's delivery limit times (and once more, to be set aside), then copied to the dead-letter queue and ACKed, so it
+ * neither loops nor blocks. Whether its song failed clearly (or finished) is the liveness check's.
+ */
+export const badInputSetAside: Checker = {
+  name: "bad-input-set-aside",
+  judgesFrom: ["wire", "operations"],
+  title: "every injected poison job or malformed result is dead-lettered within the delivery limit and ACKed",
+  check(input) {
+    const injected = input.faults.filter(
+      (f) => (f.fault === "poison-job" || f.fault === "bad-result") && f.proof.landed,
+    );
+    if (injected.length === 0) return { status: "pass", summary: "nothing injected in this run" };
+    const frames = input.wire.filter(isFrame).filter((f) => f.headers[INJECTED] !== undefined);
+    const limit = input.scenario.deliveryLimit;
+    const verdicts = [...new Set(injected.map((f) => f.fault))].map((kind) => {
+      const mine = (f: WireFrame) => f.headers[INJECTED] === kind;
+      const deliveries = frames.filter((f) => mine(f) && f.command === "MESSAGE");
+      const ackIds = new Set(deliveries.map((d) => `${d.connection}/${d.headers.ack}`));
+      const settles = input.wire
+        .filter(isFrame)
+        .filter(
+          (f) =>
+            (f.command === "ACK" || f.command === "NACK") && ackIds.has(`${f.connection}/${f.headers.id}`),
+        );
+      const deadLettered = frames.filter(
+        (f) => mine(f) && f.command === "SEND" && f.headers.destination === input.queues.deadLetter,
+      );
+      const acked = settles.filter((f) => f.command === "ACK").length;
+      // "Delivered more often than the limit is dead-lettered": one delivery past the limit, to set it aside.
+      const why =
+        deliveries.length > limit + 1
+          ? `delivered ${deliveries.length} times, past the limit of ${limit} (+1 to set it aside): it loops instead of being set aside`
+          : deadLettered.length === 0
+            ? `delivered ${deliveries.length} times and never sent to the dead-letter queue (${input.queues.deadLetter})`
+            : acked === 0
+              ? "copied to the dead-letter queue but never ACKed: it stays in its queue"
+              : undefined;
+      return {
+        kind,
+        deliveries: deliveries.length,
+        nacks: settles.filter((f) => f.command === "NACK").length,
+        deadLettered: deadLettered.length,
+        deadLetteredBy: deadLettered[0]?.link ?? null,
+        why,
+      };
+    });
+    const bad = verdicts.find((v) => v.why);
+    return {
+      status: bad ? "fail" : "pass",
+      summary: bad
+        ? `the ${bad.kind} message was ${bad.why}`
+        : verdicts
+            .map(
+              (v) =>
+                `${v.kind}: delivered ${v.deliveries} times (limit ${limit}), dead-lettered by ${v.deadLetteredBy}`,
+            )
+            .join("; "),
+      witness: bad && verdicts,
+      figures: Object.fromEntries(verdicts.map((v) => [`${v.kind}Deliveries`, v.deliveries])),
+    };
+  },
+};

@@ -1,0 +1,29 @@
+import { runMain } from "../../src/cli/run-main.js";
+import { loadSettings } from "../../src/config/settings.js";
+import { createLogger } from "../../src/log/logger.js";
+import type { DoneResult } from "../../src/messages/result-message.js";
+import { ResultCollector } from "../../src/server/result-collector.js";
+import { EncoreServer } from "../../src/server/server.js";
+import type { JobRecord } from "../../src/server/state-store.js";
+import type { Delivery } from "../../src/stomp/link.js";
+
+/**
+ * A deliberately broken server: it ACKs a result before it has saved it. Killed in between, it has told the
+ * broker the result is taken while nothing is on disk: the chunk is lost for good. Scenarios with server.kind
+ * "ack-before-save" run it, to show that the harness's checks catch it.
+ */
+class AckBeforeSaveCollector extends ResultCollector {
+  protected override async take(result: DoneResult, job: JobRecord, delivery: Delivery): Promise<void> {
+    await delivery.ack();
+    await this.save(result, job, delivery);
+  }
+}
+
+runMain(async () => {
+  const server = await EncoreServer.start(
+    loadSettings(process.argv.slice(2)),
+    createLogger(),
+    AckBeforeSaveCollector,
+  );
+  return () => server.stop();
+});

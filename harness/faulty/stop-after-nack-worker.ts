@@ -1,0 +1,35 @@
+import { runMain } from "../../src/cli/run-main.js";
+import { loadSettings } from "../../src/config/settings.js";
+import { createLogger } from "../../src/log/logger.js";
+import type { JobMessage } from "../../src/messages/job-message.js";
+import type { Delivery } from "../../src/stomp/link.js";
+import { Worker } from "../../src/worker/worker.js";
+
+/**
+ * A deliberately broken worker: after its first failed job it NACKs and never takes another (its job loop
+ * waits forever, as a worker whose error path forgets to release its slot does). Scenarios with workers.kind
+ * "stop-after-nack" run it.
+ */
+class StopAfterNackWorker extends Worker {
+  private failedOnce = false;
+
+  protected override async process(
+    delivery: Delivery,
+    job: JobMessage,
+    deliveryCount: number,
+  ): Promise<void> {
+    if (this.failedOnce) await new Promise(() => {});
+    try {
+      await super.process(delivery, job, deliveryCount);
+    } catch (error) {
+      this.failedOnce = true;
+      throw error;
+    }
+  }
+}
+
+runMain(async () => {
+  const worker = new StopAfterNackWorker(loadSettings(process.argv.slice(2)), createLogger());
+  await worker.start();
+  return () => worker.stop();
+});
