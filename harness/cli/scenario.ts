@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, SETTINGS, SettingError } from "../../src/config/settings.js";
@@ -8,6 +8,7 @@ import { EnvironmentError } from "../environment/broker-environment.js";
 import type { BrokerChoice } from "../environment/pick-broker.js";
 import { writeReports } from "../report/write-report.js";
 import { Cleanup } from "../run/cleanup.js";
+import { prepareRunDir, stamp } from "../run/run-dir.js";
 import { runScenario } from "../run/run-scenario.js";
 import { listScenarios, resolveScenario } from "../scenario/resolve-scenario.js";
 import { SERVER_KINDS, type ServerKind, WORKER_KINDS, type WorkerKind } from "../scenario/scenario.js";
@@ -99,30 +100,8 @@ async function main(argv: string[]): Promise<number> {
   if (!BROKERS.includes(broker))
     usage(`bad option --broker="${broker}": expected one of ${BROKERS.join(", ")}`);
 
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
-  const outDir = resolve(flags.get("out") ?? join(REPORTS, `${stamp}-${scenario.name}`));
-  // A reused --out folder must not mix this run's history with an earlier one's.
-  for (const owned of [
-    "events",
-    "traces",
-    "reference",
-    "output",
-    "song.mp3",
-    "wire.jsonl",
-    "history.jsonl",
-    "run.json",
-    "timeline.log",
-    "traces.json",
-    "junit.xml",
-  ]) {
-    rmSync(join(outDir, owned), { recursive: true, force: true });
-  }
-  for (const report of ["report.json", "report.md", "report.html"])
-    rmSync(join(outDir, report), { force: true });
-  mkdirSync(outDir, { recursive: true });
+  const outDir = resolve(flags.get("out") ?? join(REPORTS, `${stamp()}-${scenario.name}`));
+  prepareRunDir(outDir);
   if (!flags.has("out")) {
     rmSync(join(REPORTS, "latest"), { force: true });
     symlinkSync(relative(REPORTS, outDir), join(REPORTS, "latest"));

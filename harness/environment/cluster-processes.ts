@@ -26,11 +26,14 @@ const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, st
   "stop-after-nack": { script: faulty("stop-after-nack-worker.ts") },
   // As good as none: a job every worker fails on goes round a thousand times instead of being set aside.
   "no-delivery-limit": { script: cliEntry("worker"), env: { JOB_MAX_DELIVERIES: "1000" } },
+  "ignores-reset": { script: faulty("ignores-reset-worker.ts") },
 };
 
 const SERVER_KINDS: Record<ServerKind, string> = {
   standard: cliEntry("server"),
   "ack-before-save": faulty("ack-before-save-server.ts"),
+  "dedup-by-chunk": faulty("dedup-by-chunk-server.ts"),
+  "crash-on-malformed": faulty("crash-on-malformed-server.ts"),
 };
 
 /** The product's processes as the harness runs them: real server and worker processes, each with its events file. */

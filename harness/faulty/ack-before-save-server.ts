@@ -1,11 +1,8 @@
-import { runMain } from "../../src/cli/run-main.js";
-import { loadSettings } from "../../src/config/settings.js";
-import { createLogger } from "../../src/log/logger.js";
 import type { DoneResult } from "../../src/messages/result-message.js";
 import { ResultCollector } from "../../src/server/result-collector.js";
-import { EncoreServer } from "../../src/server/server.js";
 import type { JobRecord } from "../../src/server/state-store.js";
 import type { Delivery } from "../../src/stomp/link.js";
+import { runFaultyServer } from "./run-faulty.js";
 
 /**
  * A deliberately broken server: it ACKs a result before it has saved it. Killed in between, it has told the
@@ -19,11 +16,4 @@ class AckBeforeSaveCollector extends ResultCollector {
   }
 }
 
-runMain(async () => {
-  const server = await EncoreServer.start(
-    loadSettings(process.argv.slice(2)),
-    createLogger(),
-    AckBeforeSaveCollector,
-  );
-  return () => server.stop();
-});
+runFaultyServer(AckBeforeSaveCollector);

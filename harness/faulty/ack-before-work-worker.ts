@@ -1,9 +1,7 @@
-import { runMain } from "../../src/cli/run-main.js";
-import { loadSettings } from "../../src/config/settings.js";
-import { createLogger } from "../../src/log/logger.js";
 import type { JobMessage } from "../../src/messages/job-message.js";
 import type { Delivery } from "../../src/stomp/link.js";
 import { Worker } from "../../src/worker/worker.js";
+import { runFaultyWorker } from "./run-faulty.js";
 
 /**
  * A deliberately broken worker: it ACKs a job before doing it, the classic at-least-once trap. If it dies
@@ -21,8 +19,4 @@ class AckBeforeWorkWorker extends Worker {
   }
 }
 
-runMain(async () => {
-  const worker = new AckBeforeWorkWorker(loadSettings(process.argv.slice(2)), createLogger());
-  await worker.start();
-  return () => worker.stop();
-});
+runFaultyWorker(AckBeforeWorkWorker);

@@ -1,10 +1,10 @@
-import { runMain } from "../../src/cli/run-main.js";
-import { loadSettings, type Settings } from "../../src/config/settings.js";
-import { createLogger, type Logger } from "../../src/log/logger.js";
+import type { Settings } from "../../src/config/settings.js";
+import type { Logger } from "../../src/log/logger.js";
 import type { JobMessage } from "../../src/messages/job-message.js";
 import type { Delivery } from "../../src/stomp/link.js";
 import type { StompSession } from "../../src/stomp/session.js";
 import { Worker } from "../../src/worker/worker.js";
+import { runFaultyWorker } from "./run-faulty.js";
 
 /**
  * A deliberately broken worker: it ACKs on whatever connection is up when its job is done, with the ack id
@@ -27,8 +27,4 @@ class AckOnCurrentConnectionWorker extends Worker {
   }
 }
 
-runMain(async () => {
-  const worker = new AckOnCurrentConnectionWorker(loadSettings(process.argv.slice(2)), createLogger());
-  await worker.start();
-  return () => worker.stop();
-});
+runFaultyWorker(AckOnCurrentConnectionWorker);

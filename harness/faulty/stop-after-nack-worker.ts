@@ -1,9 +1,7 @@
-import { runMain } from "../../src/cli/run-main.js";
-import { loadSettings } from "../../src/config/settings.js";
-import { createLogger } from "../../src/log/logger.js";
 import type { JobMessage } from "../../src/messages/job-message.js";
 import type { Delivery } from "../../src/stomp/link.js";
 import { Worker } from "../../src/worker/worker.js";
+import { runFaultyWorker } from "./run-faulty.js";
 
 /**
  * A deliberately broken worker: after its first failed job it NACKs and never takes another (its job loop
@@ -28,8 +26,4 @@ class StopAfterNackWorker extends Worker {
   }
 }
 
-runMain(async () => {
-  const worker = new StopAfterNackWorker(loadSettings(process.argv.slice(2)), createLogger());
-  await worker.start();
-  return () => worker.stop();
-});
+runFaultyWorker(StopAfterNackWorker);

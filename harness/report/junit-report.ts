@@ -24,8 +24,20 @@ function testcase(c: Verdict, classname: string): string {
   );
 }
 
-/** junit.xml: one test suite per run, one test case per check, so CI can show which property failed. */
-export function junitXml(run: RunRecord): string {
+/** A scenario of a suite that was not run (the suite's budget ran out, its environment failed): an error. */
+export interface NotRun {
+  name: string;
+  why: string;
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  time: number;
+}
+
+function runSuite(run: RunRecord): { xml: string; counts: Counts } {
   const name = `encore.${run.input.scenario.name}`;
   const failures = run.checks.filter((c) => c.status === "fail").length;
   const errors = run.checks.filter((c) => c.status === "unknown").length;
@@ -40,23 +52,54 @@ export function junitXml(run: RunRecord): string {
       ] as const
     ).map(([key, value]) => element("property", { name: key, value })),
   );
-  const suite = element(
+  const counts = { tests: run.checks.length, failures, errors, time: run.timings.wallMs };
+  const xml = element(
     "testsuite",
     {
       name,
-      tests: run.checks.length,
+      tests: counts.tests,
       failures,
       errors,
       skipped: 0,
-      time: secondsAttr(run.timings.wallMs),
+      time: secondsAttr(counts.time),
       timestamp: run.timings.startedAt,
     },
     properties,
     ...run.checks.map((c) => testcase(c, name)),
   );
+  return { xml, counts };
+}
+
+function notRunSuite(n: NotRun): { xml: string; counts: Counts } {
+  const name = `encore.${n.name}`;
+  const xml = element(
+    "testsuite",
+    { name, tests: 1, failures: 0, errors: 1, skipped: 0, time: "0" },
+    element(
+      "testcase",
+      { classname: name, name: "run", time: "0" },
+      textElement("error", { message: n.why, type: "not-run" }, n.why),
+    ),
+  );
+  return { xml, counts: { tests: 1, failures: 0, errors: 1, time: 0 } };
+}
+
+/**
+ * junit.xml: one test suite per run (scenario), one test case per check, so CI can show which property
+ * failed; a scenario that could not run is one errored case.
+ */
+export function junitXml(runs: readonly (RunRecord | NotRun)[]): string {
+  const suites = runs.map((r) => ("checks" in r ? runSuite(r) : notRunSuite(r)));
+  const total = (key: keyof Counts) => suites.reduce((n, s) => n + s.counts[key], 0);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${element(
     "testsuites",
-    { name: "encore", tests: run.checks.length, failures, errors, time: secondsAttr(run.timings.wallMs) },
-    suite,
+    {
+      name: "encore",
+      tests: total("tests"),
+      failures: total("failures"),
+      errors: total("errors"),
+      time: secondsAttr(total("time")),
+    },
+    ...suites.map((s) => s.xml),
   )}\n`;
 }

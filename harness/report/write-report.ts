@@ -115,5 +115,5 @@ export function writeReports(dir: string, run: RunRecord): void {
   );
   writeFileSync(join(dir, "report.md"), reportMarkdown(run));
   writeFileSync(join(dir, "report.html"), reportHtml(run));
-  writeFileSync(join(dir, "junit.xml"), junitXml(run));
+  writeFileSync(join(dir, "junit.xml"), junitXml([run]));
 }

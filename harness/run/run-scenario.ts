@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { makeSong } from "../../src/audio/demo-song.js";
 import { monotonicMs } from "../../src/events/event-log.js";
+import type { Logger } from "../../src/log/logger.js";
 import type { CheckInput } from "../checker/checker.js";
 import { downloadOutputs } from "../client/song-client.js";
 import { WorkloadRunner } from "../client/workload.js";
@@ -40,6 +41,8 @@ export interface RunOptions {
   outDir: string;
   /** The command that replays this run, printed when it fails. */
   replay: string;
+  /** A broker booted once for several runs (npm run gate): used as it is, and left running. */
+  sharedBroker?: { broker: BrokerHandle; why: string };
   /** Where lines and live progress go; `tty` redraws the status line in place. */
   write: (text: string) => void;
   tty: boolean;
@@ -55,6 +58,26 @@ export function expectedChunks(scenario: Scenario, seconds: number): number {
     seconds / (scenario.song.split === "per-worker" ? 60 : Math.min(60, scenario.song.split)),
   );
   return scenario.song.split === "per-worker" ? Math.max(workers, bySeconds) : bySeconds;
+}
+
+/** Whether the scenario kills the broker: it needs a broker of its own that the harness can restart. */
+export const crashesBroker = (scenario: Scenario) => scenario.faults.some((f) => f.fault === "broker-crash");
+
+/** A broker of the run's own, stopped with it. */
+export async function startBroker(
+  opts: Pick<RunOptions, "broker" | "brokerUrl" | "brokerImage">,
+  log: Logger,
+  cleanup: Cleanup,
+): Promise<{ broker: BrokerHandle; why: string }> {
+  const { provider, why } = await pickBroker(
+    opts.broker,
+    { url: opts.brokerUrl, image: opts.brokerImage },
+    log,
+  );
+  log.info(`Harness: broker environment: ${provider.kind} (${why})`);
+  const broker = await provider.start(log);
+  cleanup.add("broker", () => broker.stop());
+  return { broker, why };
 }
 
 /**
@@ -88,20 +111,13 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const runId = `${startedWall.toString(36)}-${process.pid}`;
 
   log.info(`Harness: scenario ${scenario.name} (seed ${seed}): ${scenario.description}`);
-  const { provider, why } = await pickBroker(
-    opts.broker,
-    { url: opts.brokerUrl, image: opts.brokerImage },
-    log,
-  );
-  log.info(`Harness: broker environment: ${provider.kind} (${why})`);
-  const broker: BrokerHandle = await provider.start(log);
-  cleanup.add("broker", () => broker.stop());
-  if (plan.faults.some((f) => f.targets.includes(-1)) && !broker.crash) {
+  const { broker, why } = opts.sharedBroker ?? (await startBroker(opts, log, cleanup));
+  if (crashesBroker(scenario) && !broker.crash) {
     throw new EnvironmentError(
       `scenario ${scenario.name} crashes the broker, which the ${broker.kind} environment cannot do: use --broker local`,
     );
   }
-  if (plan.faults.some((f) => f.targets.includes(-1)) && !opts.wireTap)
+  if (crashesBroker(scenario) && !opts.wireTap)
     throw new EnvironmentError(
       "a broker restart moves the broker's port, which only the wire taps follow: keep --wire-tap on",
     );

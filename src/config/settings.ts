@@ -66,6 +66,13 @@ export const SETTINGS = {
     default: "rabbitmq:3.10-management",
     doc: "RabbitMQ image of the harness's container broker (pulled if missing); at this default, `encore/rabbitmq-offline:3.10` (built by `bash scripts/build-rabbitmq-image.sh`) serves when the engine has it and the official image cannot be had",
   }),
+  gateBudgetMinutes: spec({
+    env: "GATE_BUDGET_MINUTES",
+    flag: "gate-budget-minutes",
+    parse: integer(1, 1440),
+    default: "10",
+    doc: "minutes `npm run gate` may spend on its suite; a scenario not started by then is reported as not run (unknown, exit 3)",
+  }),
   heartbeat: spec({
     env: "HEARTBEAT",
     flag: "heartbeat",

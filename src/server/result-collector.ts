@@ -27,7 +27,7 @@ export class ResultCollector {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: StateStore,
+    protected readonly store: StateStore,
     private readonly pipeline: SongPipeline,
     private readonly link: StompLink,
     private readonly queues: Destinations,
@@ -59,13 +59,7 @@ export class ResultCollector {
         if (!(error instanceof MalformedMessageError)) throw error;
         this.counters.malformed++;
         this.log.error(`Server: malformed result dead-lettered: ${error.message}`);
-        await deadLetter(
-          this.link,
-          this.queues.deadLetter,
-          delivery,
-          `malformed result: ${error.message}`,
-          "Server",
-        );
+        await this.setAside(delivery, `malformed result: ${error.message}`);
         return;
       }
       await this.accept(result, delivery);
@@ -108,17 +102,17 @@ export class ResultCollector {
       await delivery.ack();
       return "failed";
     }
-    if (job.accepted) {
+    if (this.alreadyTaken(job)) {
       job.duplicates++;
       this.counters.duplicates++;
       this.events.record("duplicate-dropped", {
         ...ids,
         chunk: job.chunk_index,
-        acceptedFrom: job.accepted.worker_id,
+        acceptedFrom: job.accepted?.worker_id,
       });
       this.log.warn(
         `Server: JobDoneMsg[${job.job_id}] - duplicate from Worker[${result.workerId}] dropped ` +
-          `(accepted from Worker[${job.accepted.worker_id}]; ${job.duplicates} dropped so far)`,
+          `(accepted from Worker[${job.accepted?.worker_id}]; ${job.duplicates} dropped so far)`,
       );
       await this.store.save();
       await delivery.ack();
@@ -128,7 +122,7 @@ export class ResultCollector {
       this.counters.malformed++;
       const reason = `result for Job[${job.job_id}] has chunk ${result.chunkIndex} with ${result.frames} frames, expected chunk ${job.chunk_index} with ${job.end - job.start}`;
       this.log.error(`Server: ${reason} - dead-lettered`);
-      await deadLetter(this.link, this.queues.deadLetter, delivery, reason, "Server");
+      await this.setAside(delivery, reason);
       return "malformed";
     }
     await this.take(result, job, delivery);
@@ -137,6 +131,16 @@ export class ResultCollector {
     this.pipeline.chunkAccepted(music);
     await this.store.save();
     return "accepted";
+  }
+
+  /** De-duplication is by job id: a job's first result is the one merged. */
+  protected alreadyTaken(job: JobRecord): boolean {
+    return job.accepted !== undefined;
+  }
+
+  /** A result it cannot use is kept on the dead-letter queue for a person, and ACKed. */
+  protected setAside(delivery: Delivery, reason: string): Promise<void> {
+    return deadLetter(this.link, this.queues.deadLetter, delivery, reason, "Server");
   }
 
   /**

@@ -62,7 +62,8 @@ export class Worker {
     await this.link.close();
   }
 
-  private onControl(delivery: Delivery): void {
+  /** A reset's announcement: jobs of older epochs are cancelled, whether queued or running. */
+  protected onControl(delivery: Delivery): void {
     const epoch = Number(delivery.headers["cancel-before-epoch"]);
     if (Number.isSafeInteger(epoch) && epoch > this.cancelledBefore) {
       this.cancelledBefore = epoch;

@@ -7,7 +7,7 @@ import { CRASH_AND_FREEZE, judgeSynthetic, writeCalmRun, writeCrashAndFreezeRun 
 const run = await judgeSynthetic(writeCrashAndFreezeRun);
 
 describe("junitXml", () => {
-  const xml = junitXml(run);
+  const xml = junitXml([run]);
   const elements = parseXml(xml);
   const named = (name: string) => elements.filter((e) => e.name === name);
 
@@ -52,7 +52,7 @@ describe("junitXml", () => {
   });
 
   it("has no failure when every check passed", async () => {
-    const calm = parseXml(junitXml(await judgeSynthetic((dir) => writeCalmRun(dir, 3))));
+    const calm = parseXml(junitXml([await judgeSynthetic((dir) => writeCalmRun(dir, 3))]));
     expect(calm.filter((e) => e.name === "testcase")).toHaveLength(CHECKERS.length);
     expect(calm.filter((e) => e.name === "failure")).toHaveLength(0);
   });
