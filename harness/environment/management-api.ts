@@ -64,3 +64,26 @@ export async function settledQueueStats(
     if ((same && (!next || (next.ready === 0 && next.unacked === 0))) || Date.now() > deadline) return last;
   }
 }
+
+/**
+ * Quiescence before judging: waits (while every process still runs) until each queue has been seen empty twice
+ * in a row, so work still queued (say, jobs published again after a server restart) is done rather than cut
+ * off. Returns the queues that still held messages when the time ran out.
+ */
+export async function awaitDrained(
+  broker: BrokerHandle,
+  queues: readonly string[],
+  timeoutMs: number,
+): Promise<QueueStats[]> {
+  const deadline = Date.now() + timeoutMs;
+  let emptyReadings = 0;
+  for (;;) {
+    const stats = (await Promise.all(queues.map((q) => queueStats(broker, q).catch(() => undefined)))).filter(
+      (s): s is QueueStats => s !== undefined,
+    );
+    const busy = stats.filter((s) => s.ready + s.unacked > 0);
+    emptyReadings = busy.length === 0 ? emptyReadings + 1 : 0;
+    if (emptyReadings >= 2 || Date.now() > deadline) return busy;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

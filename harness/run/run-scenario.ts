@@ -11,7 +11,7 @@ import { WorkloadRunner } from "../client/workload.js";
 import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import { ClusterProcesses } from "../environment/cluster-processes.js";
 import { LinkProxies } from "../environment/link-proxies.js";
-import { settledQueueStats } from "../environment/management-api.js";
+import { awaitDrained, settledQueueStats } from "../environment/management-api.js";
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
 import { startToxiproxy } from "../environment/toxiproxy-provider.js";
 import { OperationLog } from "../history/operations.js";
@@ -50,6 +50,8 @@ export interface RunOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long the cluster may take, after the workload, to finish what is still queued before it is judged. */
+const QUIESCE_MS = 20_000;
 
 /** Chunks a song of `seconds` must become, from the scenario alone (not from the product's own split code). */
 export function expectedChunks(scenario: Scenario, seconds: number): number {
@@ -218,6 +220,12 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
       await downloadOutputs(cluster.url, song.musicId, join(opts.outDir, "output", song.label), ops),
     );
   }
+  const busy = await awaitDrained(broker, [`${prefix}.jobs`, `${prefix}.results`], QUIESCE_MS);
+  for (const q of busy)
+    timeline.write(
+      "WARNING",
+      `Harness: ${q.queue} still holds ${q.ready} ready and ${q.unacked} unacked messages ${QUIESCE_MS / 1000} s after the workload ended`,
+    );
   // The broker's last word comes when nobody can change it any more: every process stopped, the queues idle.
   await faults.stop();
   await cluster.stop();
