@@ -30,7 +30,7 @@ function unfinished(s: JudgedSong): string | undefined {
   if (s.expect === "failed") {
     if (failedClearly) return undefined;
     return s.done
-      ? "finished although a poison job of it landed: it must fail with a clear error"
+      ? "finished although its poison job was set aside before its last result was taken: it must fail with a clear error"
       : `did not fail with an error within ${(s.budgetMs / 1000).toFixed(2)} s (status ${s.status}${s.status === "failed" ? ", no error text" : ""})`;
   }
   if (s.expect === "done-or-failed" && failedClearly) return undefined;

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadSettings, parseFlags, SETTINGS, SettingError } from "../../src/config/settings.js";
@@ -7,11 +7,11 @@ import { EXIT_CODES, overall, type Status } from "../checker/checker.js";
 import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import type { BrokerChoice } from "../environment/pick-broker.js";
 import { junitXml, type NotRun } from "../report/junit-report.js";
-import { writeReports } from "../report/write-report.js";
 import { Cleanup } from "../run/cleanup.js";
-import { prepareRunDir, stamp } from "../run/run-dir.js";
+import { stamp } from "../run/run-dir.js";
+import { runInDir } from "../run/run-in-dir.js";
 import type { RunRecord } from "../run/run-record.js";
-import { crashesBroker, runScenario, startBroker } from "../run/run-scenario.js";
+import { crashesBroker, startBroker } from "../run/run-scenario.js";
 import { readSuite } from "../scenario/suite.js";
 import { ScenarioError } from "../scenario/validate-scenario.js";
 
@@ -99,24 +99,19 @@ async function main(argv: string[]): Promise<number> {
         continue;
       }
       out(`gate: [${i + 1}/${suite.scenarios.length}] ${entry.name} (seed ${entry.seed}) ...`);
-      prepareRunDir(dir);
-      const log = createWriteStream(join(dir, "console.log"));
-      current = new Cleanup();
       const runStarted = Date.now();
       try {
-        const run = await runScenario({
+        const run = await runInDir({
           scenario: entry.scenario,
           seed: entry.seed,
-          ...brokerOpts,
-          sharedBroker: crashesBroker(entry.scenario) ? undefined : shared,
-          wireTap: true,
-          outDir: dir,
+          dir,
           replay: `npm run scenario ${entry.name} -- --seed ${entry.seed}${broker === "auto" ? "" : ` --broker ${broker}`}`,
-          write: (text) => log.write(text),
-          tty: false,
-          cleanup: current,
+          broker: brokerOpts,
+          shared,
+          onCleanup: (c) => {
+            current = c;
+          },
         });
-        writeReports(dir, run);
         records.push(run);
         const bad = run.checks.filter((c) => c.status !== "pass");
         rows.push({
@@ -132,9 +127,6 @@ async function main(argv: string[]): Promise<number> {
         const why = `could not run: ${(error as Error).message}`;
         records.push({ name: entry.name, why });
         rows.push({ ...row, status: "unknown", wallS: (Date.now() - runStarted) / 1000, what: why });
-      } finally {
-        for (const f of await current.run()) process.stderr.write(`cleanup: ${f}\n`);
-        await new Promise<void>((r) => log.end(() => r()));
       }
       const last = rows.at(-1);
       if (last) out(`gate:        ${last.status.toUpperCase()} in ${last.wallS.toFixed(1)} s: ${last.what}`);

@@ -3,6 +3,7 @@ import { rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, SETTINGS, SettingError } from "../../src/config/settings.js";
+import { runChaos } from "../chaos/chaos-run.js";
 import { EXIT_CODES, STATUS_WORDS } from "../checker/checker.js";
 import { EnvironmentError } from "../environment/broker-environment.js";
 import type { BrokerChoice } from "../environment/pick-broker.js";
@@ -66,15 +67,45 @@ async function main(argv: string[]): Promise<number> {
     "server-kind",
     "wire-tap",
     "out",
+    "time-limit",
+    "shrink-limit",
   ]);
   for (const flag of flags.keys()) if (!known.has(flag)) usage(`unknown option --${flag}`);
   if (names.length !== 1)
     usage(names.length === 0 ? "name a scenario" : `one scenario at a time, not ${names.join(", ")}`);
-  const scenario = resolveScenario(names[0]);
+  const chaos = names[0] === "chaos";
+  for (const only of ["time-limit", "shrink-limit"])
+    if (flags.has(only) && !chaos)
+      usage(`--${only} is for chaos only: npm run scenario chaos -- --${only} 10m`);
   const seedRaw = flags.get("seed");
   if (seedRaw !== undefined && !/^\d{1,9}$/.test(seedRaw))
     usage(`bad option --seed="${seedRaw}": expected a whole number up to 999999999`);
   const seed = seedRaw === undefined ? randomInt(1, 1_000_000) : Number(seedRaw);
+  const kind = flags.get("worker-kind");
+  if (kind !== undefined && !(WORKER_KINDS as readonly string[]).includes(kind))
+    usage(`bad option --worker-kind="${kind}": expected one of ${WORKER_KINDS.join(", ")}`);
+  const serverKind = flags.get("server-kind");
+  if (serverKind !== undefined && !(SERVER_KINDS as readonly string[]).includes(serverKind))
+    usage(`bad option --server-kind="${serverKind}": expected one of ${SERVER_KINDS.join(", ")}`);
+  const wireTap = flags.get("wire-tap") ?? "on";
+  if (wireTap !== "on" && wireTap !== "off") usage(`bad option --wire-tap="${wireTap}": expected on or off`);
+  const broker = (flags.get("broker") ?? "auto") as BrokerChoice;
+  if (!BROKERS.includes(broker))
+    usage(`bad option --broker="${broker}": expected one of ${BROKERS.join(", ")}`);
+  const brokerOpts = {
+    broker,
+    brokerUrl: flags.get("broker-url"),
+    brokerImage: flags.get("broker-image") || process.env.BROKER_IMAGE || SETTINGS.brokerImage.default,
+  };
+  if (chaos) {
+    const kinds = {
+      workerKind: (kind ?? "standard") as WorkerKind,
+      serverKind: (serverKind ?? "standard") as ServerKind,
+    };
+    return chaosMain(flags, seed, kinds, brokerOpts);
+  }
+
+  const scenario = resolveScenario(names[0]);
   const scaleRaw = flags.get("time-scale");
   if (scaleRaw !== undefined) {
     const scale = Number(scaleRaw);
@@ -82,23 +113,8 @@ async function main(argv: string[]): Promise<number> {
       usage(`bad option --time-scale="${scaleRaw}": expected a number above 0 and at most 10`);
     scenario.timeScale = scale;
   }
-  const kind = flags.get("worker-kind");
-  if (kind !== undefined) {
-    if (!(WORKER_KINDS as readonly string[]).includes(kind))
-      usage(`bad option --worker-kind="${kind}": expected one of ${WORKER_KINDS.join(", ")}`);
-    scenario.workers.kind = kind as WorkerKind;
-  }
-  const serverKind = flags.get("server-kind");
-  if (serverKind !== undefined) {
-    if (!(SERVER_KINDS as readonly string[]).includes(serverKind))
-      usage(`bad option --server-kind="${serverKind}": expected one of ${SERVER_KINDS.join(", ")}`);
-    scenario.server.kind = serverKind as ServerKind;
-  }
-  const wireTap = flags.get("wire-tap") ?? "on";
-  if (wireTap !== "on" && wireTap !== "off") usage(`bad option --wire-tap="${wireTap}": expected on or off`);
-  const broker = (flags.get("broker") ?? "auto") as BrokerChoice;
-  if (!BROKERS.includes(broker))
-    usage(`bad option --broker="${broker}": expected one of ${BROKERS.join(", ")}`);
+  if (kind !== undefined) scenario.workers.kind = kind as WorkerKind;
+  if (serverKind !== undefined) scenario.server.kind = serverKind as ServerKind;
 
   const outDir = resolve(flags.get("out") ?? join(REPORTS, `${stamp()}-${scenario.name}`));
   prepareRunDir(outDir);
@@ -135,11 +151,9 @@ async function main(argv: string[]): Promise<number> {
     const run = await runScenario({
       scenario,
       seed,
-      broker,
-      brokerUrl: flags.get("broker-url"),
+      ...brokerOpts,
       toxiproxyUrl: flags.get("toxiproxy-url"),
       wireTap: wireTap === "on",
-      brokerImage: flags.get("broker-image") || process.env.BROKER_IMAGE || SETTINGS.brokerImage.default,
       outDir,
       replay,
       write: (text) => process.stdout.write(text),
@@ -158,6 +172,68 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     const failures = await cleanup.run();
     for (const f of failures) process.stderr.write(`cleanup: ${f}\n`);
+  }
+}
+
+/** Minutes, seconds or hours: "10m", "90s", "1h". */
+function duration(flag: string, raw: string | undefined, fallback: string): number {
+  const value = raw ?? fallback;
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(value);
+  if (!match || Number(match[1]) <= 0)
+    usage(`bad option --${flag}="${value}": expected a duration such as 90s, 10m or 1h`);
+  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as "s" | "m" | "h"];
+}
+
+/**
+ *   npm run scenario chaos -- [--seed N --time-limit 10m --shrink-limit 15m --worker-kind K --server-kind K --broker B]
+ * Seeded random rounds until the time limit; the first failure is shrunk to minimal.json.
+ */
+async function chaosMain(
+  flags: Map<string, string>,
+  seed: number,
+  kinds: { workerKind: WorkerKind; serverKind: ServerKind },
+  brokerOpts: { broker: BrokerChoice; brokerUrl?: string; brokerImage: string },
+): Promise<number> {
+  const timeLimitMs = duration("time-limit", flags.get("time-limit"), "10m");
+  const shrinkLimitMs = duration("shrink-limit", flags.get("shrink-limit"), "15m");
+  const outDir = resolve(flags.get("out") ?? join(REPORTS, `${stamp()}-chaos`));
+  const replayFlags = [
+    brokerOpts.broker !== "auto" ? ` --broker ${brokerOpts.broker}` : "",
+    brokerOpts.brokerUrl ? ` --broker-url ${brokerOpts.brokerUrl}` : "",
+  ].join("");
+  const suiteCleanup = new Cleanup();
+  let current: Cleanup | undefined;
+  const interrupt = (signal: string) => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping everything...\n`);
+    Promise.all([current?.run(), suiteCleanup.run()]).then(() => process.exit(130));
+  };
+  process.on("SIGINT", () => interrupt("SIGINT"));
+  process.on("SIGTERM", () => interrupt("SIGTERM"));
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(
+    `chaos: seed ${seed}, time limit ${timeLimitMs / 1000} s, workers ${kinds.workerKind}, server ${kinds.serverKind} → ${relative(process.cwd(), outDir)}`,
+  );
+  try {
+    const verdict = await runChaos({
+      ...kinds,
+      seed,
+      timeLimitMs,
+      shrinkLimitMs,
+      outDir,
+      broker: brokerOpts,
+      brokerCrash: brokerOpts.broker !== "external",
+      replayFlags,
+      out,
+      track: (c) => {
+        current = c;
+      },
+      suiteCleanup,
+    });
+    return EXIT_CODES[verdict];
+  } finally {
+    for (const f of await suiteCleanup.run()) process.stderr.write(`cleanup: ${f}\n`);
   }
 }
 

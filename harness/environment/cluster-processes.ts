@@ -34,6 +34,7 @@ const SERVER_KINDS: Record<ServerKind, string> = {
   "ack-before-save": faulty("ack-before-save-server.ts"),
   "dedup-by-chunk": faulty("dedup-by-chunk-server.ts"),
   "crash-on-malformed": faulty("crash-on-malformed-server.ts"),
+  "ignores-failures": faulty("ignores-failures-server.ts"),
 };
 
 /** The product's processes as the harness runs them: real server and worker processes, each with its events file. */

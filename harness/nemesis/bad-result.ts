@@ -11,6 +11,7 @@ export const badResult: Nemesis = {
   summary: "publishes a malformed result (headers of a real job, a body of noise) for the server",
   redelivers: false,
   firedBy: ["job-sent"],
+  chaos: { targets: "song", triggers: ["job-sent"] },
   describe: () => "Harness: publishing a malformed result.",
   async inject(_target, ctx) {
     const job = copiedHeaders(ctx);

@@ -13,6 +13,7 @@ export const bandwidth: Nemesis = {
   name: "bandwidth",
   summary: "caps a link at rateKBps (default 500 KB/s), both ways",
   redelivers: false,
+  chaos: { targets: "unhealthy", forSeconds: [50, 200], params: { rateKBps: [500, 3000] } },
   describe: (targets) => `Simulating a bandwidth squeeze on ${targets.length} links.`,
   inject: (target, ctx) =>
     addBothWays(target, ctx, "bandwidth", "bandwidth", { rate: ctx.params.rateKBps ?? 500 }),

@@ -13,6 +13,11 @@ export const cut: Nemesis = {
   name: "cut",
   summary: "a link is cut: connections closed, new ones refused (proxy disabled)",
   redelivers: true,
+  chaos: {
+    targets: "unhealthy",
+    triggers: ["job-delivered", "result-sent", "job-ack"],
+    forSeconds: [20, 200],
+  },
   attemptOutcome: "cut-off",
   boundMs: (heartbeatMs) => 2.5 * heartbeatMs,
   describe: (targets) => `Simulating network cut. Link of ${workerNames(targets)} is down.`,

@@ -12,6 +12,7 @@ export const kill: Nemesis = {
   summary: "SIGKILL a worker process",
   redelivers: true,
   needs: "holding-job",
+  chaos: { targets: "unhealthy", triggers: ["job-delivered", "result-sent", "result-receipt"] },
   attemptOutcome: "crashed",
   // The reset is seen at once; should it be lost, missed heart-beats tell the broker within one period.
   boundMs: (heartbeatMs) => heartbeatMs,

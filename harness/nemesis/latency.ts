@@ -10,6 +10,7 @@ export const latency: Nemesis = {
   name: "latency",
   summary: "adds latencyMs ± jitterMs (default 200 ± 100) to a link, both ways",
   redelivers: false,
+  chaos: { targets: "unhealthy", forSeconds: [50, 200], params: { latencyMs: [50, 300], jitterMs: [0, 50] } },
   describe: (targets) => `Simulating slow network on ${targets.length} links.`,
   async inject(target, ctx) {
     const asked = { latency: ctx.params.latencyMs ?? 200, jitter: ctx.params.jitterMs ?? 100 };

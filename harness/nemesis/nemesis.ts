@@ -1,6 +1,7 @@
 import type { BrokerHandle } from "../environment/broker-environment.js";
 import type { LinkProxies } from "../environment/link-proxies.js";
 import type { OpValue } from "../history/operations.js";
+import type { TriggerEvent } from "../scenario/scenario.js";
 import type { PlannedFault } from "../schedule/plan.js";
 import type { HostPort } from "../toxiproxy/address.js";
 import type { ClassifiedFrame } from "../wire/frame-classifier.js";
@@ -77,10 +78,24 @@ export interface Nemesis {
   heal?(target: FaultTarget, ctx: NemesisContext): Promise<OpValue>;
   /** Proves from what the operation observed and from the wire that the fault took effect. */
   prove(fault: FaultWindow, wire: readonly WireEvent[]): Proof;
+  /** How seeded chaos may draw it; a nemesis without it is never drawn. */
+  readonly chaos?: ChaosSpec;
   /** A fault that acts on a frame (a poison copy of a job) must be fired by one of these wire events. */
   readonly firedBy?: readonly string[];
   /** Turns one scheduled fault into several (flapping); without it the fault runs as scheduled. */
   plan?(fault: PlannedFault, random: () => number): PlannedFault[];
+}
+
+/**
+ * What the chaos generator may do with a nemesis: what it targets (never a healthy worker, so at least one
+ * worker always stays healthy), the wire events that may fire it (else a time is drawn), how long it lasts
+ * before it is healed (scenario seconds; absent: never healed, as a killed worker), and its parameters' ranges.
+ */
+export interface ChaosSpec {
+  targets: "unhealthy" | "server" | "broker" | "song";
+  triggers?: readonly TriggerEvent[];
+  forSeconds?: readonly [number, number];
+  params?: Readonly<Record<string, readonly [number, number]>>;
 }
 
 export const workerNames = (targets: readonly FaultTarget[]) =>

@@ -13,6 +13,7 @@ export const poisonJob: Nemesis = {
     "publishes a poison copy of a real job (unknown engine, or a body that does not match its headers)",
   redelivers: false,
   firedBy: ["job-sent"],
+  chaos: { targets: "song", triggers: ["job-sent"], params: { kind: [0, 1] } },
   describe: () => "Harness: publishing a poison job.",
   async inject(_target, ctx) {
     const headers = copiedHeaders(ctx);

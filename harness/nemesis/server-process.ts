@@ -21,6 +21,7 @@ export function serverProcessFault(
     name,
     summary,
     redelivers: false,
+    chaos: { targets: "server", triggers: ["job-sent", "result-ack"], forSeconds: [20, 60] },
     describe: () =>
       `Simulating server ${signal === "SIGKILL" ? "crash" : "restart"}. ${signal} to the server.`,
     async inject(target): Promise<OpValue> {

@@ -16,7 +16,10 @@ import { loadHistory } from "../history/history.js";
 import type { FaultRecord } from "../history/ledger.js";
 import { type Operation, readOperations } from "../history/operations.js";
 import { buildWireLedger } from "../history/wire-ledger.js";
+import { INJECTED } from "../nemesis/injected-message.js";
+import { FrameClassifier } from "../wire/frame-classifier.js";
 import { readWireLog } from "../wire/wire-log.js";
+import { isFrame } from "../wire/wire-query.js";
 import type { WireEvent } from "../wire/wire-tap.js";
 import { type RunFacts, type RunRecord, readRunFacts } from "./run-record.js";
 
@@ -61,7 +64,10 @@ export function checkInput(r: Recordings): CheckInput {
     dir: r.dir,
     scenario: facts.scenario,
     plan: facts.plan,
-    songs: facts.songs.map((s) => ({ ...s, expect: expectation(s.label, s.musicId, r.ops, faults) })),
+    songs: facts.songs.map((s) => ({
+      ...s,
+      expect: expectation(s.label, s.musicId, r.ops, faults, r.wire, facts.queues),
+    })),
     origin: facts.origin,
     queues: facts.queues,
     links: facts.links,
@@ -79,13 +85,16 @@ export function checkInput(r: Recordings): CheckInput {
 
 /**
  * What the harness's own operations require of a song: gone once a reset was done after its upload; failed
- * once a poison job of it landed; done or failed (never hung) once a malformed result for it landed; else done.
+ * once a poison job of it was set aside while it was unfinished; done or failed (never hung) once a poison job
+ * or a malformed result for it landed otherwise; else done.
  */
 function expectation(
   label: string,
   musicId: number | null,
   ops: readonly Operation[],
   faults: readonly FaultRecord[],
+  wire: readonly WireEvent[],
+  queues: RunFacts["queues"],
 ): SongExpectation {
   const uploaded = ops.find((o) => o.f === "upload" && o.type === "ok" && o.value.song === label);
   const resets = ops.filter((o) => o.f === "reset" && o.type === "ok");
@@ -94,9 +103,35 @@ function expectation(
     return "gone";
   const hit = (fault: string) =>
     faults.some((f) => f.fault === fault && f.proof.landed && f.music === musicId);
-  if (hit("poison-job")) return "failed";
+  if (hit("poison-job")) return poisonedFirst(wire, queues, musicId) ? "failed" : "done-or-failed";
   if (hit("bad-result")) return "done-or-failed";
   return "done";
+}
+
+/**
+ * Whether a song's poison job was set aside (copied to the dead-letter queue) before the server took the
+ * song's last result: only then can the product still fail the song. A song that finished first may stand.
+ */
+function poisonedFirst(
+  wire: readonly WireEvent[],
+  queues: RunFacts["queues"],
+  musicId: number | null,
+): boolean {
+  const frames = wire.filter(isFrame);
+  const setAside = frames.find(
+    (f) =>
+      f.command === "SEND" &&
+      f.headers[INJECTED] === "poison-job" &&
+      f.headers.destination === queues.deadLetter,
+  );
+  if (!setAside) return true;
+  const classifier = new FrameClassifier(queues);
+  const taken = frames
+    .filter((f) => f.headers[INJECTED] === undefined && f.headers["encore-type"] !== "job-failed")
+    .map((f) => classifier.classify(f))
+    .filter((c) => c?.event === "result-ack" && c.music === musicId)
+    .map((c) => c?.frame.at ?? 0);
+  return taken.length === 0 || setAside.at < Math.max(...taken);
 }
 
 /**

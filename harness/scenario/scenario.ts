@@ -52,7 +52,13 @@ export const WORKER_KINDS = [
 export type WorkerKind = (typeof WORKER_KINDS)[number];
 
 /** Anything but "standard" is a deliberately broken server. */
-export const SERVER_KINDS = ["standard", "ack-before-save", "dedup-by-chunk", "crash-on-malformed"] as const;
+export const SERVER_KINDS = [
+  "standard",
+  "ack-before-save",
+  "dedup-by-chunk",
+  "crash-on-malformed",
+  "ignores-failures",
+] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export const STEMS = ["drums", "bass", "vocals", "other"] as const;

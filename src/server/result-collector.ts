@@ -9,7 +9,7 @@ import { extractTrace, tracer } from "../tracing/tracing.js";
 import { writeAtomic } from "./atomic-write.js";
 import { resultFile } from "./mixdown.js";
 import type { SongPipeline } from "./song-pipeline.js";
-import type { JobRecord, StateStore } from "./state-store.js";
+import type { JobRecord, MusicRecord, StateStore } from "./state-store.js";
 
 export interface CollectorCounters {
   accepted: number;
@@ -97,7 +97,7 @@ export class ResultCollector {
       return "stale";
     }
     if (result.kind === "failed") {
-      this.pipeline.fail(music, `Job[${job.job_id}]: ${result.reason}`);
+      this.songFailed(music, `Job[${job.job_id}]: ${result.reason}`);
       await this.store.save();
       await delivery.ack();
       return "failed";
@@ -131,6 +131,11 @@ export class ResultCollector {
     this.pipeline.chunkAccepted(music);
     await this.store.save();
     return "accepted";
+  }
+
+  /** A worker gave up on a job of the song (it was dead-lettered): the song cannot be finished. */
+  protected songFailed(music: MusicRecord, reason: string): void {
+    this.pipeline.fail(music, reason);
   }
 
   /** De-duplication is by job id: a job's first result is the one merged. */
