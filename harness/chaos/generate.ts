@@ -45,10 +45,21 @@ export function chaosScenario(seed: number, opts: ChaosOptions): Record<string, 
     (n): n is typeof n & { chaos: ChaosSpec } =>
       n.chaos !== undefined && (n.chaos.targets !== "broker" || opts.brokerCrash),
   );
-  const faults = Array.from({ length: int(1, 4) }, () => {
-    const nemesis = pick(drawable);
+  // One fault at a time per target (a worker, the server, the broker, a song): a second would act on the
+  // first's effect, and neither could be proven.
+  const taken = new Set<string>();
+  const freeWorkers = Array.from({ length: unhealthy }, (_, i) => healthy + 1 + i);
+  const faults: Record<string, unknown>[] = [];
+  for (let n = int(1, 4); n > 0; n--) {
+    const free = drawable.filter((d) =>
+      d.chaos.targets === "unhealthy" ? freeWorkers.length > 0 : !taken.has(d.chaos.targets),
+    );
+    if (free.length === 0) break;
+    const nemesis = pick(free);
     const spec = nemesis.chaos;
-    const worker = healthy + int(1, unhealthy);
+    taken.add(spec.targets);
+    const worker =
+      spec.targets === "unhealthy" ? freeWorkers.splice(int(0, freeWorkers.length - 1), 1)[0] : 0;
     const link =
       spec.targets === "unhealthy" ? `worker-${worker}` : spec.targets === "server" ? "server" : undefined;
     const fault: Record<string, unknown> = { fault: nemesis.name };
@@ -60,6 +71,8 @@ export function chaosScenario(seed: number, opts: ChaosOptions): Record<string, 
         nth: spec.targets === "song" || spec.targets === "unhealthy" ? 1 : int(1, 4),
         ...(link ? { link } : {}),
         ...(spec.targets === "song" ? { song: pick(labels) } : {}),
+        // A worker fault fired by its job's delivery lands mid-job, a moment after the worker started it.
+        ...(event === "job-delivered" ? { delayMs: int(100, 1000) } : {}),
       };
     } else fault.at = int(5, WINDOW_SECONDS);
     fault.targets =
@@ -69,8 +82,8 @@ export function chaosScenario(seed: number, opts: ChaosOptions): Record<string, 
       fault.params = Object.fromEntries(
         Object.entries(spec.params).map(([k, [lo, hi]]) => [k, Math.round(lo + random() * (hi - lo))]),
       );
-    return fault;
-  });
+    faults.push(fault);
+  }
   return {
     name: `chaos-${seed}`,
     description: `seeded chaos ${seed}: ${healthy} healthy and ${unhealthy} unhealthy workers, ${labels.length} songs, faults: ${faults.map((f) => f.fault).join(", ")}`,

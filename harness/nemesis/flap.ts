@@ -9,6 +9,8 @@ import type { Nemesis } from "./nemesis.js";
 export const flap: Nemesis = {
   ...cut,
   name: "flap",
+  // Its own schedule of cuts needs a time, not a frame: chaos draws cuts instead.
+  chaos: undefined,
   summary: "cuts a link on and off on a seeded schedule (downMs 300–1500, upMs 500–2500 by default)",
   plan(fault: PlannedFault, random: () => number): PlannedFault[] {
     // A flap is a timed span; validation keeps wire triggers away from it.

@@ -12,7 +12,7 @@ export const freeze: Nemesis = {
   summary: "SIGSTOP a worker process; SIGCONT when healed",
   redelivers: true,
   needs: "holding-job",
-  chaos: { targets: "unhealthy", triggers: ["job-delivered", "result-receipt"], forSeconds: [150, 400] },
+  chaos: { targets: "unhealthy", triggers: ["job-delivered", "result-receipt"], forSeconds: [450, 650] },
   attemptOutcome: "frozen",
   boundMs: (heartbeatMs) => 2.5 * heartbeatMs,
   describe: (targets) => `Simulating workers freeze. Stopping ${targets.length} workers.`,

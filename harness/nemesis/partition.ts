@@ -15,7 +15,7 @@ export const partition: Nemesis = {
   summary: "a link stops delivering, its connection left open (timeout toxic, both ways)",
   redelivers: true,
   needs: "holding-job",
-  chaos: { targets: "unhealthy", triggers: ["job-delivered"], forSeconds: [200, 400] },
+  chaos: { targets: "unhealthy", triggers: ["job-delivered"], forSeconds: [450, 650] },
   attemptOutcome: "cut-off",
   boundMs: (heartbeatMs) => 2.5 * heartbeatMs,
   describe: (targets) => `Simulating network partition. Link of ${workerNames(targets)} stops delivering.`,

@@ -62,9 +62,10 @@ export class FaultSchedule {
       }
       this.env.triggers.arm(planned.trigger, (frame) => {
         const index = frame.frame.link === "server" ? 0 : Number(frame.frame.link.replace("worker-", ""));
-        this.launch(() =>
-          this.inject(planned, planned.targets.length > 0 ? planned.targets : [index], frame),
-        );
+        const act = () => this.inject(planned, planned.targets.length > 0 ? planned.targets : [index], frame);
+        const delay = planned.trigger?.delayMs ?? 0;
+        if (delay > 0) this.at(monotonicMs() + delay, act);
+        else this.launch(act);
       });
     }
   }

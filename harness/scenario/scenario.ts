@@ -110,6 +110,8 @@ export interface WireTrigger {
   song?: string;
   /** The nth such frame fires it (1 = the first). */
   nth: number;
+  /** Real ms between the frame and the fault: "a worker killed 300 ms into the job it was just given". */
+  delayMs?: number;
 }
 
 /**

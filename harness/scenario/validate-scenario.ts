@@ -112,6 +112,7 @@ function trigger(
   };
   if (raw.link !== undefined) t.link = oneOf(`${where}.link`, raw.link, links);
   if (raw.song !== undefined) t.song = oneOf(`${where}.song`, raw.song, songs);
+  if (raw.delayMs !== undefined) t.delayMs = number(`${where}.delayMs`, raw.delayMs, 0, 600_000, true);
   return t;
 }
 
