@@ -90,15 +90,15 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     for (const [i, entry] of suite.scenarios.entries()) {
-      const dir = join(outDir, entry.name);
-      const row = { name: entry.name, seed: entry.seed, dir: relative(process.cwd(), dir) };
+      const dir = join(outDir, entry.scenario.name);
+      const row = { name: entry.scenario.name, seed: entry.seed, dir: relative(process.cwd(), dir) };
       if (Date.now() > deadline) {
         const why = `not run: the suite's budget of ${budgetMinutes} min was spent before it could start`;
-        records.push({ name: entry.name, why });
+        records.push({ name: entry.scenario.name, why });
         rows.push({ ...row, status: "unknown", wallS: 0, what: why });
         continue;
       }
-      out(`gate: [${i + 1}/${suite.scenarios.length}] ${entry.name} (seed ${entry.seed}) ...`);
+      out(`gate: [${i + 1}/${suite.scenarios.length}] ${entry.scenario.name} (seed ${entry.seed}) ...`);
       const runStarted = Date.now();
       try {
         const run = await runInDir({
@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
         });
       } catch (error) {
         const why = `could not run: ${(error as Error).message}`;
-        records.push({ name: entry.name, why });
+        records.push({ name: entry.scenario.name, why });
         rows.push({ ...row, status: "unknown", wallS: (Date.now() - runStarted) / 1000, what: why });
       }
       const last = rows.at(-1);

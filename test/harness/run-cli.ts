@@ -45,7 +45,17 @@ export interface ReportJson {
  * Runs `npm run scenario` as a real process (as a user would), its report in a temp dir. The dir is removed
  * when the test passes; a failing test keeps it and prints where it is.
  */
-export async function runScenarioCli(
+export const runScenarioCli = (
+  args: string[],
+  onLine?: (line: string, child: Child) => void,
+  env: Record<string, string> = {},
+): Promise<CliRun> => runHarnessCli(SCENARIO_CLI, args, onLine, env);
+
+export const GATE_CLI = fileURLToPath(new URL("../../harness/cli/gate.ts", import.meta.url));
+
+/** Runs a harness command (`npm run scenario`, `npm run gate`) the same way, with --out in a temp dir. */
+export async function runHarnessCli(
+  cli: string,
   args: string[],
   onLine?: (line: string, child: Child) => void,
   env: Record<string, string> = {},
@@ -55,7 +65,7 @@ export async function runScenarioCli(
     if (task.result?.state === "pass") rmSync(outDir, { recursive: true, force: true });
     else process.stderr.write(`${task.name}: the run's reports are kept in ${outDir}\n`);
   });
-  const child = spawnScript(SCENARIO_CLI, [...args, "--out", outDir], {
+  const child = spawnScript(cli, [...args, "--out", outDir], {
     ...(process.env as Record<string, string>),
     ...env,
   });

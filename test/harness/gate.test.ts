@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CHECKERS } from "../../harness/checker/index.js";
+import { parseXml } from "../report/mini-xml.js";
+import { GATE_CLI, type ReportJson, runHarnessCli } from "./run-cli.js";
+
+type Report = ReportJson & {
+  songs: { label: string; status: string; error?: string; expect: string; done: boolean }[];
+};
+
+describe("npm run gate", () => {
+  it("runs a suite on one broker: the new scenarios pass on the product, the broken server fails, one JUnit file says which", async () => {
+    const run = await runHarnessCli(GATE_CLI, [
+      "--suite",
+      "test/fixtures/suites/workload.json",
+      "--broker",
+      "local",
+    ]);
+    expect(run.code, run.output).toBe(1);
+    const report = (name: string) =>
+      JSON.parse(readFileSync(join(run.outDir, name, "report.json"), "utf8")) as Report;
+    const check = (name: string, c: string) => report(name).checks.find((x) => x.check === c);
+
+    // One broker for the suite: started once, not once per scenario.
+    expect(run.output.match(/shared by the scenarios that do not kill it/g)).toHaveLength(1);
+    expect(run.output).toMatch(/\| server-crash-ack-before-save\s+\| 21\s+\| FAIL\s+\|/);
+    expect(run.output).toMatch(/gate: FAIL \(7 scenarios in \d+ s, budget 600 s\)/);
+
+    const xml = parseXml(readFileSync(join(run.outDir, "junit.xml"), "utf8"));
+    const suites = xml.filter((e) => e.name === "testsuite");
+    expect(suites.map((s) => s.attributes.name)).toEqual(
+      [
+        "server-crash-result-ack",
+        "server-crash-ack-before-save",
+        "poison-body",
+        "poison-job",
+        "reset-mid-song",
+        "many-songs",
+        "bad-result",
+      ].map((n) => `encore.${n}`),
+    );
+    expect(xml.filter((e) => e.name === "testcase")).toHaveLength(7 * CHECKERS.length);
+    const failed = suites.filter((s) => s.attributes.failures !== "0").map((s) => s.attributes.name);
+    expect(failed).toEqual(["encore.server-crash-ack-before-save"]);
+
+    // The server killed as its ACK of a result passed: the product kept it; the broken server did not.
+    expect(check("server-crash-result-ack", "faults-landed")?.summary).toMatch(/server-kill server: exited/);
+    expect(check("server-crash-ack-before-save", "liveness")?.summary).toMatch(
+      /every chunk's result was ACKed by the server, Job\[\d+\]'s \d+ ms before the server-kill: a result ACKed and not kept/,
+    );
+    // A poison job whose body does not match its headers: set aside at once, its song failed with the reason.
+    const poisoned = report("poison-body").songs.find((s) => s.label === "a");
+    expect(poisoned?.status).toBe("failed");
+    expect(poisoned?.error).toMatch(/Job\[\d+\]/);
+    expect(check("poison-body", "bad-input-set-aside")?.summary).toMatch(/dead-lettered by worker-\d/);
+    expect(check("poison-job", "bad-input-set-aside")?.summary).toMatch(
+      /poison-job: delivered [1-6] times \(limit 5\)/,
+    );
+    expect(
+      report("poison-job")
+        .songs.filter((s) => s.done)
+        .map((s) => s.label),
+    ).toEqual(expect.arrayContaining(["b", "c"]));
+    expect(check("reset-mid-song", "reset-cancels")?.summary).toMatch(/1 songs gone after the reset \(404\)/);
+    expect(check("many-songs", "output-oracle")?.summary).toMatch(/a: 6 files match.*b: .*c: .*d: /);
+    expect(check("bad-result", "bad-input-set-aside")?.summary).toMatch(/bad-result: delivered 1 times/);
+  });
+});

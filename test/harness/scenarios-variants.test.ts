@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { runScenarioCli } from "./run-cli.js";
+
+/**
+ * Each new scenario against a deliberately broken product (harness/faulty): the run must fail, and the check
+ * that names the defect must say so. (The same scenarios pass on the product: see gate.test.ts.)
+ */
+describe("the new scenarios catch deliberately broken products", () => {
+  it.each([
+    ["poison-job", ["--worker-kind", "no-delivery-limit"], "bad-input-set-aside", /past the limit of 5/],
+    [
+      "poison-job",
+      ["--worker-kind", "stop-after-nack"],
+      "bad-input-set-aside",
+      /never sent to the dead-letter queue/,
+    ],
+    [
+      "poison-body",
+      ["--server-kind", "ignores-failures"],
+      "liveness",
+      /song a .*must fail with a clear error/,
+    ],
+    [
+      "reset-mid-song",
+      ["--worker-kind", "ignores-reset"],
+      "reset-cancels",
+      /after the reset and worked on: its result was sent/,
+    ],
+    ["many-songs", ["--server-kind", "dedup-by-chunk"], "liveness", /not done within/],
+    [
+      "bad-result",
+      ["--server-kind", "crash-on-malformed"],
+      "bad-input-set-aside",
+      /never sent to the dead-letter queue/,
+    ],
+  ])("%s %s: %s fails", async (scenario, flags, check, witness) => {
+    const run = await runScenarioCli([scenario, "--broker", "local", "--seed", "31", ...flags]);
+    expect(run.code, run.output).toBe(1);
+    const verdict = run.report().checks.find((c) => c.check === check);
+    expect(verdict?.ok).toBe(false);
+    expect(verdict?.summary).toMatch(witness);
+    expect(run.output).toContain(
+      `replay: npm run scenario ${scenario} -- --seed 31 --broker local ${flags.join(" ")}`,
+    );
+  });
+});
