@@ -200,19 +200,39 @@ export class RabbitMqContainerBroker implements BrokerProvider {
     );
 
     let stopping: Promise<void> | undefined;
+    // A restart maps the ports anew: the handle reads the current ones.
+    let ports = { stomp: stompPort, management: container.getMappedPort(MANAGEMENT_PORT) };
+    const docker = client.container.dockerode.getContainer(container.getId());
     return {
       kind: this.kind,
       image,
       description: `container ${image} (${id})`,
       host,
-      stompPort,
-      managementUrl: `http://${host}:${container.getMappedPort(MANAGEMENT_PORT)}`,
+      get stompPort() {
+        return ports.stomp;
+      },
+      get managementUrl() {
+        return `http://${host}:${ports.management}`;
+      },
       user: USER,
       password: PASSWORD,
       // No graceful stop: the container and its data are thrown away. Removes it too.
       stop: () => {
         stopping ??= container.stop({ timeout: 0, remove: true }).then(() => undefined);
         return stopping;
+      },
+      // SIGKILL to the node; the container (its data in it) stays, stopped, for the restart.
+      crash: async () => {
+        await docker.kill({ signal: "SIGKILL" });
+      },
+      restart: async () => {
+        await docker.start();
+        const bound = (await docker.inspect()).NetworkSettings.Ports;
+        const mapped = (port: number) => Number(bound[`${port}/tcp`]?.[0]?.HostPort);
+        ports = { stomp: mapped(STOMP_PORT), management: mapped(MANAGEMENT_PORT) };
+        await waitForStomp(host, ports.stomp, USER, PASSWORD, this.startupTimeoutMs);
+        log.info(`Broker: container ${id} restarted (STOMP ${host}:${ports.stomp})`);
+        return { stompPort: ports.stomp };
       },
     };
   }

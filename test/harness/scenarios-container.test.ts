@@ -20,6 +20,17 @@ describe("scenarios on the container broker", () => {
     expect(report.detections.filter((d) => d.detectionMs !== null)).toHaveLength(faults);
     expect(run.output).toMatch(/broker environment: container \(asked for\)/);
   });
+
+  it("broker-crash-unconfirmed: the container is killed as a result reaches it and started again on its data", async () => {
+    const run = await runScenarioCli(["broker-crash-unconfirmed", "--broker", "container", "--seed", "22"]);
+    expect(run.code, run.output).toBe(0);
+    const report = run.report();
+    expect(report.environment.broker.kind).toBe("container");
+    expect(report.checks.find((c) => c.check === "faults-landed")?.summary).toMatch(
+      /broker-crash broker: all \d+ connections to the broker dropped/,
+    );
+    expect(run.output).toMatch(/Broker: container \w+ restarted \(STOMP 127\.0\.0\.1:\d+\)/);
+  });
 });
 
 describe("an image that cannot be had", () => {
