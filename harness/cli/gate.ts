@@ -7,7 +7,7 @@ import { EXIT_CODES, overall, type Status } from "../checker/checker.js";
 import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import type { BrokerChoice } from "../environment/pick-broker.js";
 import { junitXml, type NotRun } from "../report/junit-report.js";
-import { Cleanup } from "../run/cleanup.js";
+import { BatchCleanup } from "../run/batch-cleanup.js";
 import { stamp } from "../run/run-dir.js";
 import { runInDir } from "../run/run-in-dir.js";
 import type { RunRecord } from "../run/run-record.js";
@@ -25,7 +25,7 @@ import { ScenarioError } from "../scenario/validate-scenario.js";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const REPORTS = join(ROOT, "reports");
 const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external"];
-let interrupted = false;
+const cleanups = new BatchCleanup();
 
 interface Row {
   name: string;
@@ -67,16 +67,7 @@ async function main(argv: string[]): Promise<number> {
     `gate: ${suite.name}: ${suite.scenarios.length} scenarios, budget ${budgetMinutes} min → ${relative(process.cwd(), outDir)}`,
   );
 
-  const suiteCleanup = new Cleanup();
-  let current: Cleanup | undefined;
-  const interrupt = (signal: string) => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`\n${signal}: stopping everything...\n`);
-    Promise.all([current?.run(), suiteCleanup.run()]).then(() => process.exit(130));
-  };
-  process.on("SIGINT", () => interrupt("SIGINT"));
-  process.on("SIGTERM", () => interrupt("SIGTERM"));
+  cleanups.handleSignals();
 
   const records: (RunRecord | NotRun)[] = [];
   const rows: Row[] = [];
@@ -84,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     let shared: { broker: BrokerHandle; why: string } | undefined;
     if (suite.scenarios.some((s) => !crashesBroker(s.scenario))) {
       // One broker for the whole suite: each run has its own queue prefix, so runs cannot see each other's.
-      shared = await startBroker(brokerOpts, createLogger(), suiteCleanup);
+      shared = await startBroker(brokerOpts, createLogger(), cleanups.batch);
       out(
         `gate: broker ${shared.broker.description} (${shared.why}), shared by the scenarios that do not kill it`,
       );
@@ -108,9 +99,7 @@ async function main(argv: string[]): Promise<number> {
           replay: `npm run scenario ${entry.name} -- --seed ${entry.seed}${broker === "auto" ? "" : ` --broker ${broker}`}`,
           broker: brokerOpts,
           shared,
-          onCleanup: (c) => {
-            current = c;
-          },
+          onCleanup: cleanups.track,
         });
         records.push(run);
         const bad = run.checks.filter((c) => c.status !== "pass");
@@ -132,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
       if (last) out(`gate:        ${last.status.toUpperCase()} in ${last.wallS.toFixed(1)} s: ${last.what}`);
     }
   } finally {
-    for (const f of await suiteCleanup.run()) process.stderr.write(`cleanup: ${f}\n`);
+    await cleanups.finish();
   }
   const verdict = overall(rows);
   const table = summaryTable(rows, verdict, (Date.now() - started) / 1000, budgetMinutes);
@@ -157,9 +146,9 @@ function summaryTable(rows: readonly Row[], verdict: Status, wallS: number, budg
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(interrupted ? 130 : code),
+  (code) => process.exit(cleanups.interrupted ? 130 : code),
   (error: Error) => {
-    if (interrupted) process.exit(130);
+    if (cleanups.interrupted) process.exit(130);
     const usageError = error instanceof SettingError || error instanceof ScenarioError;
     const said = error instanceof EnvironmentError ? error.message : (error.stack ?? error.message);
     process.stderr.write(`${usageError ? error.message : `environment error: ${said}`}\n`);

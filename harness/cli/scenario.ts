@@ -8,6 +8,7 @@ import { EXIT_CODES, STATUS_WORDS } from "../checker/checker.js";
 import { EnvironmentError } from "../environment/broker-environment.js";
 import type { BrokerChoice } from "../environment/pick-broker.js";
 import { writeReports } from "../report/write-report.js";
+import { BatchCleanup } from "../run/batch-cleanup.js";
 import { Cleanup } from "../run/cleanup.js";
 import { prepareRunDir, stamp } from "../run/run-dir.js";
 import { runScenario } from "../run/run-scenario.js";
@@ -201,16 +202,8 @@ async function chaosMain(
     brokerOpts.broker !== "auto" ? ` --broker ${brokerOpts.broker}` : "",
     brokerOpts.brokerUrl ? ` --broker-url ${brokerOpts.brokerUrl}` : "",
   ].join("");
-  const suiteCleanup = new Cleanup();
-  let current: Cleanup | undefined;
-  const interrupt = (signal: string) => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`\n${signal}: stopping everything...\n`);
-    Promise.all([current?.run(), suiteCleanup.run()]).then(() => process.exit(130));
-  };
-  process.on("SIGINT", () => interrupt("SIGINT"));
-  process.on("SIGTERM", () => interrupt("SIGTERM"));
+  const cleanups = new BatchCleanup();
+  cleanups.handleSignals();
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(
     `chaos: seed ${seed}, time limit ${timeLimitMs / 1000} s, workers ${kinds.workerKind}, server ${kinds.serverKind} → ${relative(process.cwd(), outDir)}`,
@@ -226,14 +219,13 @@ async function chaosMain(
       brokerCrash: brokerOpts.broker !== "external",
       replayFlags,
       out,
-      track: (c) => {
-        current = c;
-      },
-      suiteCleanup,
+      track: cleanups.track,
+      suiteCleanup: cleanups.batch,
     });
     return EXIT_CODES[verdict];
   } finally {
-    for (const f of await suiteCleanup.run()) process.stderr.write(`cleanup: ${f}\n`);
+    await cleanups.finish();
+    if (cleanups.interrupted) interrupted = true;
   }
 }
 
