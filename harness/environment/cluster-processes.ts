@@ -29,12 +29,14 @@ const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, st
   "ignores-reset": { script: faulty("ignores-reset-worker.ts") },
 };
 
-const SERVER_KINDS: Record<ServerKind, string> = {
-  standard: cliEntry("server"),
-  "ack-before-save": faulty("ack-before-save-server.ts"),
-  "dedup-by-chunk": faulty("dedup-by-chunk-server.ts"),
-  "crash-on-malformed": faulty("crash-on-malformed-server.ts"),
-  "ignores-failures": faulty("ignores-failures-server.ts"),
+const SERVER_KINDS: Record<ServerKind, { script: string; freshDataEachStart?: boolean }> = {
+  standard: { script: cliEntry("server") },
+  "ack-before-save": { script: faulty("ack-before-save-server.ts") },
+  "dedup-by-chunk": { script: faulty("dedup-by-chunk-server.ts") },
+  "crash-on-malformed": { script: faulty("crash-on-malformed-server.ts") },
+  "ignores-failures": { script: faulty("ignores-failures-server.ts") },
+  // Keeps nothing across a restart, as a server holding its state in memory would.
+  "memory-only": { script: cliEntry("server"), freshDataEachStart: true },
 };
 
 /** The product's processes as the harness runs them: real server and worker processes, each with its events file. */
@@ -42,6 +44,7 @@ export class ClusterProcesses {
   readonly workers: WorkerHandle[] = [];
   private server: Child | undefined;
   private serverKind: ServerKind = "standard";
+  private starts = 0;
 
   private constructor(
     readonly settings: Settings,
@@ -101,9 +104,12 @@ export class ClusterProcesses {
   }
 
   async startServer(): Promise<void> {
-    this.server = this.spawn(SERVER_KINDS[this.serverKind], "server.jsonl", {
+    const kind = SERVER_KINDS[this.serverKind];
+    this.starts++;
+    this.server = this.spawn(kind.script, "server.jsonl", {
       BROKER_HOST: "127.0.0.1",
       BROKER_STOMP_PORT: String(this.linkPort("server")),
+      ...(kind.freshDataEachStart ? { DATA_DIR: `${this.settings.dataDir}-start-${this.starts}` } : {}),
     });
     const server = this.server;
     await waitForHealth(this.url, () => server.exitCode !== null, "the timeline");

@@ -58,6 +58,7 @@ export const SERVER_KINDS = [
   "dedup-by-chunk",
   "crash-on-malformed",
   "ignores-failures",
+  "memory-only",
 ] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
