@@ -57,7 +57,8 @@ export async function runChaos(opts: ChaosRunOptions): Promise<Status> {
   const shared = await startBroker(opts.broker, createLogger(), opts.suiteCleanup);
   const rows: string[] = [];
   let failed: { record: RunRecord; scenario: Scenario; seed: number; dir: string } | undefined;
-  for (let round = 1; Date.now() - started < opts.timeLimitMs && !failed; round++) {
+  // At least one round, whatever the limit; another only while time is left.
+  for (let round = 1; (round === 1 || Date.now() - started < opts.timeLimitMs) && !failed; round++) {
     const seed = opts.seed + round - 1;
     const scenario = validScenario(chaosScenario(seed, opts), `chaos seed ${seed}`);
     const dir = join(opts.outDir, `round-${round}`);
