@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { runScenarioCli } from "./run-cli.js";
 
 describe("npm run scenario chaos", () => {
+  // Timeout: a round, up to 90 s of shrinking (plus the try under way), and the replay.
   it("catches workers that ACK before working, shrinks the schedule, and the shrunk file replays the failure", async () => {
     const chaos = await runScenarioCli([
       "chaos",
@@ -46,5 +47,5 @@ describe("npm run scenario chaos", () => {
     expect(replay.code, replay.output).toBe(1);
     const again = replay.report().checks.filter((c) => !c.ok && failed.includes(c.check));
     expect(again.length, replay.output).toBeGreaterThan(0);
-  });
+  }, 600_000);
 });

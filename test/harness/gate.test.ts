@@ -10,6 +10,7 @@ type Report = ReportJson & {
 };
 
 describe("npm run gate", () => {
+  // Timeout: seven scenarios in a row.
   it("runs a suite on one broker: the new scenarios pass on the product, the broken server fails, one JUnit file says which", async () => {
     const run = await runHarnessCli(GATE_CLI, [
       "--suite",
@@ -65,5 +66,5 @@ describe("npm run gate", () => {
     expect(check("reset-mid-song", "reset-cancels")?.summary).toMatch(/1 songs gone after the reset \(404\)/);
     expect(check("many-songs", "output-oracle")?.summary).toMatch(/a: 6 files match.*b: .*c: .*d: /);
     expect(check("bad-result", "bad-input-set-aside")?.summary).toMatch(/bad-result: delivered 1 times/);
-  });
+  }, 600_000);
 });

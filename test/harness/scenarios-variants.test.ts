@@ -6,6 +6,7 @@ import { runScenarioCli } from "./run-cli.js";
  * that names the defect must say so. (The same scenarios pass on the product: see gate.test.ts.)
  */
 describe("the new scenarios catch deliberately broken products", () => {
+  // Timeout: a hung song waits out its budget and the quiescence before it is judged.
   it.each([
     ["poison-job", ["--worker-kind", "no-delivery-limit"], "bad-input-set-aside", /past the limit of 5/],
     [
@@ -33,14 +34,18 @@ describe("the new scenarios catch deliberately broken products", () => {
       "bad-input-set-aside",
       /never sent to the dead-letter queue/,
     ],
-  ])("%s %s: %s fails", async (scenario, flags, check, witness) => {
-    const run = await runScenarioCli([scenario, "--broker", "local", "--seed", "31", ...flags]);
-    expect(run.code, run.output).toBe(1);
-    const verdict = run.report().checks.find((c) => c.check === check);
-    expect(verdict?.ok).toBe(false);
-    expect(verdict?.summary).toMatch(witness);
-    expect(run.output).toContain(
-      `replay: npm run scenario ${scenario} -- --seed 31 --broker local ${flags.join(" ")}`,
-    );
-  });
+  ])(
+    "%s %s: %s fails",
+    async (scenario, flags, check, witness) => {
+      const run = await runScenarioCli([scenario, "--broker", "local", "--seed", "31", ...flags]);
+      expect(run.code, run.output).toBe(1);
+      const verdict = run.report().checks.find((c) => c.check === check);
+      expect(verdict?.ok).toBe(false);
+      expect(verdict?.summary).toMatch(witness);
+      expect(run.output).toContain(
+        `replay: npm run scenario ${scenario} -- --seed 31 --broker local ${flags.join(" ")}`,
+      );
+    },
+    300_000,
+  );
 });
