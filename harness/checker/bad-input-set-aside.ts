@@ -3,14 +3,15 @@ import { isFrame, type WireFrame } from "../wire/wire-query.js";
 import type { Checker } from "./checker.js";
 
 /**
- * Every message the harness injected (a poison job, a malformed result) is set aside, from the wire: it is
- * delivered at most the scenario's delivery limit times (and once more, to be set aside), then copied to the dead-letter queue and ACKed, so it
+ * Every message the harness injected (a poison job, a malformed result) is set aside, from the wire: it fails
+ * (is NACKed) at most the scenario's delivery limit times, then it is copied to the dead-letter queue and ACKed, so it
  * neither loops nor blocks. Whether its song failed clearly (or finished) is the liveness check's.
  */
 export const badInputSetAside: Checker = {
   name: "bad-input-set-aside",
   judgesFrom: ["wire", "operations"],
-  title: "every injected poison job or malformed result is dead-lettered within the delivery limit and ACKed",
+  title:
+    "every injected poison job or malformed result is dead-lettered within the delivery limit (NACKs) and ACKed",
   check(input) {
     const injected = input.faults.filter(
       (f) => (f.fault === "poison-job" || f.fault === "bad-result") && f.proof.landed,
@@ -32,10 +33,11 @@ export const badInputSetAside: Checker = {
         (f) => mine(f) && f.command === "SEND" && f.headers.destination === input.queues.deadLetter,
       );
       const acked = settles.filter((f) => f.command === "ACK").length;
-      // "Delivered more often than the limit is dead-lettered": one delivery past the limit, to set it aside.
+      // Each NACK is an attempt that failed; a crash or a cut also brings a message back, without one.
+      const nacks = settles.filter((f) => f.command === "NACK").length;
       const why =
-        deliveries.length > limit + 1
-          ? `delivered ${deliveries.length} times, past the limit of ${limit} (+1 to set it aside): it loops instead of being set aside`
+        nacks > limit
+          ? `NACKed ${nacks} times (delivered ${deliveries.length} times), past the limit of ${limit}: it loops instead of being set aside`
           : deadLettered.length === 0
             ? `delivered ${deliveries.length} times and never sent to the dead-letter queue (${input.queues.deadLetter})`
             : acked === 0
@@ -44,7 +46,7 @@ export const badInputSetAside: Checker = {
       return {
         kind,
         deliveries: deliveries.length,
-        nacks: settles.filter((f) => f.command === "NACK").length,
+        nacks,
         deadLettered: deadLettered.length,
         deadLetteredBy: deadLettered[0]?.link ?? null,
         why,

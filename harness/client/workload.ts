@@ -168,7 +168,7 @@ export class WorkloadRunner {
       if (song.musicId === null) continue;
       const seen = this.ops.invoke("client", "read-after-reset", { song: song.label, music: song.musicId });
       try {
-        const res = await fetch(`${this.url}/music/${song.musicId}`);
+        const res = await this.retrying(() => fetch(`${this.url}/music/${song.musicId}`));
         const body = res.ok ? ((await res.json()) as SongState) : undefined;
         song.afterReset = { status: res.status, songStatus: body?.status };
         this.ops.complete(seen, "ok", { status: res.status, songStatus: body?.status ?? null });
