@@ -63,13 +63,13 @@ export const liveness: Checker = {
         ? `song ${first.song} (Music[${first.music}]): ${first.why}`
         : songs.length === 0
           ? "no song was left to finish"
-          : songs
+          : `${songs
               .map((s) =>
                 s.done
                   ? `${s.label} done in ${((s.elapsedMs ?? 0) / 1000).toFixed(2)} s`
                   : `${s.label} failed: ${(s.error ?? "").slice(0, 120)}`,
               )
-              .join("; ") + ` (budget ${(songs[0].budgetMs / 1000).toFixed(2)} s each)`,
+              .join("; ")} (budget ${(songs[0].budgetMs / 1000).toFixed(2)} s each)`,
       witness: first && {
         songs: bad,
         unfinished: input.ledger

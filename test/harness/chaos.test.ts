@@ -4,48 +4,44 @@ import { describe, expect, it } from "vitest";
 import { runScenarioCli } from "./run-cli.js";
 
 describe("npm run scenario chaos", () => {
-  // Timeout: a round, up to 90 s of shrinking (plus the try under way), and the replay.
-  it("catches workers that ACK before working, shrinks the schedule, and the shrunk file replays the failure", async () => {
+  // Timeout: a round, up to 5 minutes of shrinking (plus the try under way), and the replay.
+  it("catches a server that ACKs results before saving them, shrinks the schedule to the one fault, and the file replays it", async () => {
+    // Seed 202 draws a cut of worker 3 and a server kill as its first result ACK passes.
     const chaos = await runScenarioCli([
       "chaos",
       "--seed",
-      "14",
+      "202",
       "--time-limit",
       "1s",
       "--shrink-limit",
-      "90s",
-      "--worker-kind",
-      "ack-before-work",
+      "5m",
+      "--server-kind",
+      "ack-before-save",
       "--broker",
       "local",
     ]);
     expect(chaos.code, chaos.output).toBe(1);
-    expect(chaos.output).toMatch(/round 1 \(seed 14\): FAIL/);
-    const failed = /failing schedule \(([a-z-, ]+) failed\)/.exec(chaos.output)?.[1].split(", ") ?? [];
-    expect(failed.length).toBeGreaterThan(0);
+    expect(chaos.output).toMatch(/round 1 \(seed 202\): FAIL/);
     const round = JSON.parse(readFileSync(join(chaos.outDir, "round-1", "scenario.json"), "utf8")) as {
-      faults: unknown[];
-      workload: unknown[];
+      faults: { fault: string }[];
     };
+    expect(round.faults.map((f) => f.fault).sort()).toEqual(["cut", "server-kill"]);
     const minimalFile = join(chaos.outDir, "minimal.json");
     expect(existsSync(minimalFile)).toBe(true);
     const minimal = JSON.parse(readFileSync(minimalFile, "utf8")) as {
       description: string;
-      faults: unknown[];
-      workload: unknown[];
-      workers: { kind: string };
+      faults: { fault: string; on?: { event: string } }[];
+      server: { kind: string };
     };
-    expect(minimal.description).toMatch(/^Shrunk from chaos seed 14/);
-    expect(minimal.workers.kind).toBe("ack-before-work");
-    expect(minimal.faults.length).toBeLessThanOrEqual(2);
-    expect(minimal.faults.length + minimal.workload.length).toBeLessThan(
-      round.faults.length + round.workload.length,
-    );
+    expect(minimal.description).toMatch(/^Shrunk from chaos seed 202 \(2 steps → 1\)/);
+    expect(minimal.server.kind).toBe("ack-before-save");
+    expect(minimal.faults).toHaveLength(1);
+    expect(minimal.faults[0]).toMatchObject({ fault: "server-kill", on: { event: "result-ack" } });
     expect(readFileSync(join(chaos.outDir, "chaos.md"), "utf8")).toMatch(/## Shrunk/);
 
-    const replay = await runScenarioCli([minimalFile, "--seed", "14", "--broker", "local"]);
+    const replay = await runScenarioCli([minimalFile, "--seed", "202", "--broker", "local"]);
     expect(replay.code, replay.output).toBe(1);
-    const again = replay.report().checks.filter((c) => !c.ok && failed.includes(c.check));
-    expect(again.length, replay.output).toBeGreaterThan(0);
+    const liveness = replay.report().checks.find((c) => c.check === "liveness");
+    expect(liveness?.summary).toMatch(/a result ACKed and not kept/);
   }, 600_000);
 });
