@@ -60,7 +60,7 @@ export const badInputSetAside: Checker = {
         : verdicts
             .map(
               (v) =>
-                `${v.kind}: delivered ${v.deliveries} times (limit ${limit}), dead-lettered by ${v.deadLetteredBy}`,
+                `${v.kind}: delivered ${v.deliveries} times, NACKed ${v.nacks} (limit ${limit}), dead-lettered by ${v.deadLetteredBy}`,
             )
             .join("; "),
       witness: bad && verdicts,

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import type { Verdict } from "../../harness/checker/checker.js";
+import { CHECKERS } from "../../harness/checker/index.js";
+import { INJECTED } from "../../harness/nemesis/injected-message.js";
+import { checkInput, judge, type Recordings, readRecordings } from "../../harness/run/judge-run.js";
+import type { WireFrame } from "../../harness/wire/wire-query.js";
+
+/**
+ * Two real recorded runs of the workload scenarios on the local broker, with one defect edited into each
+ * record at a time: reset-mid-song (song a reset mid-song, song b after) and poison-job (a poison copy of
+ * song a's first job, dead-lettered by a worker after 5 NACKs; songs b and c finish).
+ */
+const fixture = (name: string) => new URL(`../fixtures/runs/${name}`, import.meta.url).pathname;
+const NOT_OUTPUT = CHECKERS.filter((c) => c.name !== "output-oracle");
+
+async function judged(
+  name: string,
+  edit: (r: Recordings) => void = () => {},
+): Promise<Record<string, Verdict>> {
+  const recordings = readRecordings(fixture(name));
+  edit(recordings);
+  const verdicts = await judge(checkInput(recordings), NOT_OUTPUT);
+  return Object.fromEntries(verdicts.map((v) => [v.check, v]));
+}
+
+const frames = (r: Recordings) => r.wire.filter((e): e is WireFrame => e.kind === "frame");
+
+describe("reset-mid-song, as recorded and edited", () => {
+  it("passes every check as recorded", async () => {
+    const v = await judged("reset-mid-song");
+    for (const c of NOT_OUTPUT) expect(v[c.name].status, `${c.name}: ${v[c.name].summary}`).toBe("pass");
+    expect(v["reset-cancels"].summary).toMatch(/1 songs gone after the reset \(404\); \d+ later deliveries/);
+  });
+
+  it("a job of the reset song worked on after the reset: reset-cancels fails, naming it", async () => {
+    const v = await judged("reset-mid-song", (r) => {
+      const facts = r.facts;
+      const resetAt = r.ops.find((o) => o.f === "reset" && o.type === "ok")?.at ?? 0;
+      const gone = facts.songs.find((s) => s.label === "a")?.musicId;
+      const late = frames(r).find(
+        (f) =>
+          f.command === "MESSAGE" &&
+          f.at > resetAt &&
+          f.headers["music-id"] === String(gone) &&
+          f.headers.destination?.endsWith(".jobs"),
+      );
+      if (!late) throw new Error("the fixture has no delivery after the reset");
+      // The worker sends that job's result instead of dropping it.
+      r.wire.push({
+        ...late,
+        direction: "to-broker",
+        command: "SEND",
+        at: late.at + 5,
+        firstAt: late.at + 5,
+        headers: {
+          destination: facts.queues.results,
+          "job-id": late.headers["job-id"],
+          "music-id": late.headers["music-id"],
+          "encore-type": "job-done",
+        },
+      });
+      r.wire.sort((a, b) => a.at - b.at);
+    });
+    expect(v["reset-cancels"].status).toBe("fail");
+    expect(v["reset-cancels"].summary).toMatch(
+      /Job\[\d+\] of a reset song was delivered to worker-\d .* after the reset and worked on/,
+    );
+    expect(JSON.stringify(v["reset-cancels"].witness)).toContain("MESSAGE");
+  });
+
+  it("the old song still answers after the reset: reset-cancels fails; not read at all: it cannot tell", async () => {
+    const answered = await judged("reset-mid-song", (r) => {
+      const a = r.facts.songs.find((s) => s.label === "a");
+      if (a) a.afterReset = { status: 200, songStatus: "done" };
+    });
+    expect(answered["reset-cancels"].status).toBe("fail");
+    expect(answered["reset-cancels"].summary).toMatch(/answered 200 \(done\) after the reset, not 404/);
+    const unread = await judged("reset-mid-song", (r) => {
+      const a = r.facts.songs.find((s) => s.label === "a");
+      if (a) a.afterReset = undefined;
+    });
+    expect(unread["reset-cancels"].status).toBe("unknown");
+  });
+});
+
+describe("poison-job, as recorded and edited", () => {
+  const poison = (f: WireFrame) => f.headers[INJECTED] === "poison-job";
+
+  it("passes every check as recorded", async () => {
+    const v = await judged("poison-job");
+    for (const c of NOT_OUTPUT) expect(v[c.name].status, `${c.name}: ${v[c.name].summary}`).toBe("pass");
+    expect(v["bad-input-set-aside"].summary).toMatch(
+      /poison-job: delivered 6 times, NACKed 5 \(limit 5\), dead-lettered by worker-\d/,
+    );
+  });
+
+  it("never copied to the dead-letter queue: bad-input-set-aside fails", async () => {
+    const v = await judged("poison-job", (r) => {
+      r.wire = r.wire.filter((e) => !(e.kind === "frame" && poison(e) && e.command === "SEND"));
+    });
+    expect(v["bad-input-set-aside"].status).toBe("fail");
+    expect(v["bad-input-set-aside"].summary).toMatch(
+      /delivered 6 times and never sent to the dead-letter queue/,
+    );
+  });
+
+  it("NACKed more often than the limit: bad-input-set-aside fails, it loops", async () => {
+    const v = await judged("poison-job", (r) => {
+      const nacks = frames(r).filter((f) => f.command === "NACK");
+      r.wire.push(...nacks.map((n) => ({ ...n, at: n.at + 1 })));
+      r.wire.sort((a, b) => a.at - b.at);
+    });
+    expect(v["bad-input-set-aside"].status).toBe("fail");
+    expect(v["bad-input-set-aside"].summary).toMatch(/NACKed 10 times .* past the limit of 5: it loops/);
+  });
+
+  it("as recorded, song a finished before its poison was set aside, so it may stand; set aside first, it must fail", async () => {
+    const v = await judged("poison-job");
+    expect(v.liveness.summary).toMatch(/a done in/);
+    const early = await judged("poison-job", (r) => {
+      const firstDelivery = frames(r).find((f) => poison(f) && f.command === "MESSAGE");
+      const setAside = frames(r).find((f) => poison(f) && f.command === "SEND");
+      if (!firstDelivery || !setAside)
+        throw new Error("the fixture has no poison delivery or dead-lettering");
+      setAside.at = firstDelivery.at + 1;
+    });
+    expect(early.liveness.status).toBe("fail");
+    expect(early.liveness.summary).toMatch(
+      /song a .*its poison job was set aside before its last result was taken/,
+    );
+  });
+});
