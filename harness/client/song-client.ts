@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OperationLog, OpValue } from "../history/operations.js";
+import { asSongState } from "./api-shapes.js";
 
 /** The harness's own HTTP client: each call is an operation, ok with what it saw or fail/info with why. */
 export async function call<T>(
@@ -30,20 +31,6 @@ export async function call<T>(
   return result;
 }
 
-export interface Uploaded {
-  music_id: number;
-  tracks: { track_id: number; name: string }[];
-}
-
-export interface SongState {
-  status: string;
-  progress: number;
-  instruments: { name: string; track_id: number; track: string | null }[];
-  final: string | null;
-  final_mp3: string | null;
-  error?: string;
-}
-
 /** Saves every stem and the chosen mix (WAV and MP3) as the server serves them, for the output oracle; the error if not. */
 export async function downloadOutputs(
   url: string,
@@ -58,7 +45,7 @@ export async function downloadOutputs(
       "read",
       { music: musicId },
       () => fetch(`${url}/music/${musicId}`),
-      (res) => res.json() as Promise<SongState>,
+      async (res) => asSongState(await res.json()),
     );
     const files: [string, string | null][] = [
       ...state.instruments.map((i): [string, string | null] => [`${i.name}.wav`, i.track]),

@@ -4,7 +4,8 @@ import { monotonicMs } from "../../src/events/event-log.js";
 import type { OperationLog } from "../history/operations.js";
 import type { Timeline } from "../run/timeline.js";
 import type { Scenario, Stem, WorkloadOp } from "../scenario/scenario.js";
-import { call, type SongState, type Uploaded } from "./song-client.js";
+import { asSongState, asUploaded, type SongState, type Uploaded } from "./api-shapes.js";
+import { call } from "./song-client.js";
 
 /** One song as the harness's client saw it. */
 export interface SongRun {
@@ -103,7 +104,7 @@ export class WorkloadRunner {
             headers: { "content-type": "application/octet-stream" },
             body: readFileSync(file),
           }),
-        (res) => res.json() as Promise<Uploaded>,
+        async (res) => asUploaded(await res.json()),
         (m) => ({ song: label, music: m.music_id }),
       ),
     );
@@ -158,7 +159,7 @@ export class WorkloadRunner {
       "reset",
       {},
       () => fetch(`${this.url}/reset`, { method: "POST" }),
-      (res) => res.json() as Promise<unknown>,
+      (res) => res.text(),
     );
     const at = monotonicMs();
     for (const song of before) song.resetAt = at;
@@ -169,7 +170,7 @@ export class WorkloadRunner {
       const seen = this.ops.invoke("client", "read-after-reset", { song: song.label, music: song.musicId });
       try {
         const res = await this.retrying(() => fetch(`${this.url}/music/${song.musicId}`));
-        const body = res.ok ? ((await res.json()) as SongState) : undefined;
+        const body = res.ok ? asSongState(await res.json()) : undefined;
         song.afterReset = { status: res.status, songStatus: body?.status };
         this.ops.complete(seen, "ok", { status: res.status, songStatus: body?.status ?? null });
       } catch (error) {
@@ -219,7 +220,7 @@ export class WorkloadRunner {
   private async read(musicId: number): Promise<SongState> {
     const res = await fetch(`${this.url}/music/${musicId}`);
     if (!res.ok) throw new Error(`GET /music/${musicId}: ${res.status}`);
-    return (await res.json()) as SongState;
+    return asSongState(await res.json());
   }
 
   private async retrying<T>(act: () => Promise<T>): Promise<T> {
