@@ -3,15 +3,14 @@ import type { Checker, CheckInput } from "./checker.js";
 import { missingChunks } from "./none-lost.js";
 
 /**
- * ACKs beyond the first that a broker crash explains: the broker lost an ACK with its state and delivered
- * the job again after a crash that came after that ACK.
+ * ACKs beyond the first that a broker crash explains: the broker lost an ACK with its state and delivered the
+ * job again after a crash that came during or after the attempt that ACKed it. An ACK written as the broker
+ * dies (after its first connection dropped, before this one did) may be lost as well as one written before.
  */
 function explainedRepeats(input: CheckInput, chunk: ChunkLedger): number {
   const acked = chunk.deliveries.filter((d) => d.outcome === "acked");
   const crashes = input.faults.filter((f) => f.fault === "broker-crash" && f.proof.landed);
-  return acked.filter(
-    (d, i) => i > 0 && crashes.some((c) => c.at >= (acked[i - 1].endedAt ?? 0) && c.at <= d.at),
-  ).length;
+  return acked.filter((d, i) => i > 0 && crashes.some((c) => c.at >= acked[i - 1].at && c.at <= d.at)).length;
 }
 
 export const ackedOnce: Checker = {

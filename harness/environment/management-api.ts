@@ -46,22 +46,28 @@ export async function queueStats(broker: BrokerHandle, queue: string): Promise<Q
 }
 
 /**
- * Counters are sampled (collect_statistics_interval), so they lag: wait until two readings a while apart agree
- * and the queue is drained, or the time is up, and return the last reading.
+ * Counters are sampled and aggregated with a lag (a run once read "ack 9" of 12 ACKs the wire shows, from two
+ * equal readings 1.2 s apart): wait until every queue's reading has stayed the same for `stableMs` and those in
+ * `toDrain` are empty, or the time is up; return the last readings (undefined for a queue that does not exist).
  */
 export async function settledQueueStats(
   broker: BrokerHandle,
-  queue: string,
-  timeoutMs = 10_000,
-): Promise<QueueStats | undefined> {
+  queues: readonly string[],
+  toDrain: readonly string[],
+  stableMs = 3000,
+  timeoutMs = 20_000,
+): Promise<(QueueStats | undefined)[]> {
   const deadline = Date.now() + timeoutMs;
-  let last = await queueStats(broker, queue);
+  const read = () => Promise.all(queues.map((q) => queueStats(broker, q)));
+  let last = await read();
+  let since = Date.now();
   for (;;) {
-    await new Promise((r) => setTimeout(r, 1200));
-    const next = await queueStats(broker, queue);
-    const same = JSON.stringify(next) === JSON.stringify(last);
+    await new Promise((r) => setTimeout(r, 500));
+    const next = await read();
+    if (JSON.stringify(next) !== JSON.stringify(last)) since = Date.now();
     last = next;
-    if ((same && (!next || (next.ready === 0 && next.unacked === 0))) || Date.now() > deadline) return last;
+    const drained = next.every((q) => !q || !toDrain.includes(q.queue) || (q.ready === 0 && q.unacked === 0));
+    if ((drained && Date.now() - since >= stableMs) || Date.now() > deadline) return last;
   }
 }
 

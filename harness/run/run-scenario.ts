@@ -226,14 +226,19 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
       "WARNING",
       `Harness: ${q.queue} still holds ${q.ready} ready and ${q.unacked} unacked messages ${QUIESCE_MS / 1000} s after the workload ended`,
     );
+  // Channels report their counters to the management API every 500 ms and a channel closed sooner loses its
+  // last report: give every channel a few reports after the last frame before the processes stop.
+  await sleep(1500);
   // The broker's last word comes when nobody can change it any more: every process stopped, the queues idle.
   await faults.stop();
   await cluster.stop();
   let brokerStats: CheckInput["broker"];
   try {
-    const results = await settledQueueStats(broker, `${prefix}.results`);
-    const jobs = await settledQueueStats(broker, `${prefix}.jobs`);
-    const deadLetter = await settledQueueStats(broker, `${prefix}.dead-letter`).catch(() => undefined);
+    const [jobs, results, deadLetter] = await settledQueueStats(
+      broker,
+      [`${prefix}.jobs`, `${prefix}.results`, `${prefix}.dead-letter`],
+      [`${prefix}.jobs`, `${prefix}.results`],
+    );
     brokerStats = { jobs, results, deadLetter };
   } catch (error) {
     brokerStats = { error: (error as Error).message };
