@@ -32,14 +32,17 @@ export interface SongRun {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const POLL_MS = 100;
 
-/** True for a request that never reached a listening server (it cannot have been acted on). */
-const refused = (error: unknown) =>
-  error instanceof Error && (error.cause as { code?: string } | undefined)?.code === "ECONNREFUSED";
+/**
+ * True for a request that got no HTTP answer (refused, reset, cut off): fetch's TypeError, not an HTTP error
+ * status. Each attempt stays in the history (info when nobody can tell whether the server acted on it); an
+ * upload the server took before it died is an orphan song nobody chose tracks for, so it never runs.
+ */
+const unanswered = (error: unknown) => error instanceof TypeError;
 
 /**
  * Jepsen's client and generator: performs the scenario's workload against the server's HTTP API (uploads,
  * choices, remixes, resets) and polls every song until it is done, failed, gone or out of budget. Every call
- * is an operation in the history. Requests the server refused (it was down) are tried again.
+ * is an operation in the history. Requests that got no answer (the server was down) are tried again.
  */
 export class WorkloadRunner {
   readonly songs = new Map<string, SongRun>();
@@ -154,12 +157,15 @@ export class WorkloadRunner {
 
   private async reset(): Promise<void> {
     const before = [...this.songs.values()];
-    await call(
-      this.ops,
-      "reset",
-      {},
-      () => fetch(`${this.url}/reset`, { method: "POST" }),
-      (res) => res.text(),
+    // Unanswered, it may or may not have happened; asked again, it has: the songs before it are gone either way.
+    await this.retrying(() =>
+      call(
+        this.ops,
+        "reset",
+        {},
+        () => fetch(`${this.url}/reset`, { method: "POST" }),
+        (res) => res.text(),
+      ),
     );
     const at = monotonicMs();
     for (const song of before) song.resetAt = at;
@@ -229,7 +235,7 @@ export class WorkloadRunner {
       try {
         return await act();
       } catch (error) {
-        if (!refused(error) || monotonicMs() > deadline) throw error;
+        if (!unanswered(error) || monotonicMs() > deadline) throw error;
         await sleep(200);
       }
     }
