@@ -47,6 +47,9 @@ const unanswered = (error: unknown) => error instanceof TypeError;
 export class WorkloadRunner {
   readonly songs = new Map<string, SongRun>();
   private readonly pollers = new Map<string, Promise<void>>();
+  /** Resets asked for so far, and how many had been when each song's upload was asked for. */
+  private resetsAsked = 0;
+  private readonly resetsBeforeUpload = new Map<string, number>();
 
   constructor(
     private readonly url: string,
@@ -96,6 +99,7 @@ export class WorkloadRunner {
     const file = this.files.get(label) ?? "";
     const song: SongRun = { label, file, seconds, tracks, musicId: null, status: "uploading", done: false };
     this.songs.set(label, song);
+    this.resetsBeforeUpload.set(label, this.resetsAsked);
     const music = await this.retrying(() =>
       call(
         this.ops,
@@ -156,7 +160,10 @@ export class WorkloadRunner {
   }
 
   private async reset(): Promise<void> {
-    const before = [...this.songs.values()];
+    // Songs whose upload was answered before the reset was asked for; one uploading meanwhile may land on either
+    // side of it (its poller finds out: 404 means the reset came after).
+    const before = [...this.songs.values()].filter((s) => s.musicId !== null);
+    this.resetsAsked++;
     // Unanswered, it may or may not have happened; asked again, it has: the songs before it are gone either way.
     await this.retrying(() =>
       call(
@@ -204,8 +211,17 @@ export class WorkloadRunner {
           song.elapsedMs = Math.round(monotonicMs() - sentAt);
           break;
         }
-      } catch {
-        // The server may be down (a fault) or the song gone (a reset): try again until the budget is spent.
+      } catch (error) {
+        // Gone, after a reset asked for while its upload was on the way: the reset came after the upload.
+        if (
+          /: 404$/.test((error as Error).message) &&
+          this.resetsAsked > (this.resetsBeforeUpload.get(song.label) ?? 0)
+        ) {
+          song.resetAt = monotonicMs();
+          song.afterReset = { status: 404 };
+          break;
+        }
+        // Otherwise the server may be down (a fault): try again until the budget is spent.
       }
       await sleep(POLL_MS);
     }

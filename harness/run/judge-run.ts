@@ -21,7 +21,7 @@ import { FrameClassifier } from "../wire/frame-classifier.js";
 import { readWireLog } from "../wire/wire-log.js";
 import { isFrame } from "../wire/wire-query.js";
 import type { WireEvent } from "../wire/wire-tap.js";
-import { type RunFacts, type RunRecord, readRunFacts } from "./run-record.js";
+import { type RunFacts, type RunRecord, readRunFacts, type SongFacts } from "./run-record.js";
 
 /** What a run's folder holds, as read: the harness's own record and the product's events. */
 export interface Recordings {
@@ -66,7 +66,7 @@ export function checkInput(r: Recordings): CheckInput {
     plan: facts.plan,
     songs: facts.songs.map((s) => ({
       ...s,
-      expect: expectation(s.label, s.musicId, r.ops, faults, r.wire, facts.queues),
+      expect: expectation(s.label, s.musicId, s.afterReset, r.ops, faults, r.wire, facts.queues),
     })),
     origin: facts.origin,
     queues: facts.queues,
@@ -91,6 +91,7 @@ export function checkInput(r: Recordings): CheckInput {
 function expectation(
   label: string,
   musicId: number | null,
+  afterReset: SongFacts["afterReset"],
   ops: readonly Operation[],
   faults: readonly FaultRecord[],
   wire: readonly WireEvent[],
@@ -101,6 +102,8 @@ function expectation(
   const resetInvokes = ops.filter((o) => o.f === "reset" && o.type === "invoke");
   if (uploaded && resets.some((done) => (resetInvokes.find((i) => i.id === done.id)?.at ?? 0) >= uploaded.at))
     return "gone";
+  // A reset asked for while the upload was on the way may have come after it: the client saw the song gone.
+  if (uploaded && resets.length > 0 && afterReset?.status === 404) return "gone";
   const hit = (fault: string) =>
     faults.some((f) => f.fault === fault && f.proof.landed && f.music === musicId);
   if (hit("poison-job")) return poisonedFirst(wire, queues, musicId) ? "failed" : "done-or-failed";
