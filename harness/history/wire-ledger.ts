@@ -52,6 +52,11 @@ export function buildWireLedger(
 ): WireLedger {
   const frames = wire.filter(isFrame);
   const lives = connectionLives(wire);
+  // When the broker closed its side of each connection: bytes written after that never reach it.
+  const brokerClosedAt = new Map<number, number>();
+  for (const e of wire)
+    if (e.kind === "close" && e.direction === "from-broker" && !brokerClosedAt.has(e.connection))
+      brokerClosedAt.set(e.connection, e.at);
   const chunks = new Map<number, ChunkLedger>();
   const entry = (job: number, f: WireFrame): ChunkLedger => {
     let c = chunks.get(job);
@@ -134,7 +139,12 @@ export function buildWireLedger(
       const ackKey = `${f.connection}/${f.headers.id}`;
       const delivery = jobDeliveries.get(ackKey);
       const result = resultDeliveries.get(ackKey);
-      if (delivery && delivery.attempt.outcome === "unfinished") {
+      const afterClose = f.at > (brokerClosedAt.get(f.connection) ?? Number.POSITIVE_INFINITY);
+      if (delivery && delivery.attempt.outcome === "unfinished" && afterClose) {
+        // A zombie's ACK, written after the broker had closed this connection: it never counted.
+        delivery.attempt.outcome = "stale-ack";
+        delivery.attempt.endedAt = at;
+      } else if (delivery && delivery.attempt.outcome === "unfinished") {
         delivery.attempt.outcome = f.command === "ACK" ? "acked" : "nacked";
         delivery.attempt.endedAt = at;
         const chunk = chunks.get(delivery.job);
