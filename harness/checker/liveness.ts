@@ -1,5 +1,4 @@
-import { FrameClassifier } from "../wire/frame-classifier.js";
-import { isFrame } from "../wire/wire-query.js";
+import { resultsTaken } from "../history/wire-ledger.js";
 import type { Checker, CheckInput, JudgedSong } from "./checker.js";
 
 /**
@@ -9,13 +8,9 @@ import type { Checker, CheckInput, JudgedSong } from "./checker.js";
 function ackedNotKept(input: CheckInput, s: JudgedSong): string | undefined {
   const chunks = input.ledger.filter((c) => c.music === s.musicId);
   if (s.done || chunks.length < s.chunks || chunks.some((c) => c.resultsAcked === 0)) return undefined;
-  const classifier = new FrameClassifier(input.queues);
-  const acks = input.wire
-    .filter(isFrame)
-    .map((f) => classifier.classify(f))
-    .filter((c) => c?.event === "result-ack" && c.music === s.musicId);
+  const acks = resultsTaken(input.wire, input.queues, s.musicId);
   for (const death of input.faults.filter((f) => f.link === "server" && f.proof.landed)) {
-    const last = acks.filter((a) => a && a.frame.at - input.origin <= death.at).at(-1);
+    const last = acks.filter((a) => a.frame.at - input.origin <= death.at).at(-1);
     if (last)
       return `every chunk's result was ACKed by the server, Job[${last.job}]'s ${Math.round(death.at - (last.frame.at - input.origin))} ms before the ${death.fault}: a result ACKed and not kept`;
   }

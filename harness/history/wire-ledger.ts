@@ -1,4 +1,5 @@
 import { INJECTED } from "../nemesis/injected-message.js";
+import { type ClassifiedFrame, FrameClassifier } from "../wire/frame-classifier.js";
 import { connectionLives, isFrame, type WireFrame } from "../wire/wire-query.js";
 import type { WireEvent } from "../wire/wire-tap.js";
 import type { AttemptOutcome, ChunkLedger, DeliveryAttempt, FaultRecord } from "./ledger.js";
@@ -23,6 +24,24 @@ export interface StrayAck {
 export interface WireLedger {
   chunks: ChunkLedger[];
   strayAcks: StrayAck[];
+}
+
+/** Messages that are no chunk's: those the harness injected (a poison job, a malformed result) and reports that a job failed. */
+export const notAChunk = (f: WireFrame) =>
+  f.headers[INJECTED] !== undefined || f.headers["encore-type"] === "job-failed";
+
+/** The server's ACKs of a song's own results (no injected message, no failure report), in wire order. */
+export function resultsTaken(
+  wire: readonly WireEvent[],
+  queues: Queues,
+  musicId: number | null,
+): ClassifiedFrame[] {
+  const classifier = new FrameClassifier(queues);
+  return wire
+    .filter(isFrame)
+    .filter((f) => !notAChunk(f))
+    .map((f) => classifier.classify(f))
+    .filter((c): c is ClassifiedFrame => c?.event === "result-ack" && c.music === musicId);
 }
 
 /** A job delivery as the ledger tracks it; only `attempt` goes into the chunk's record. */
@@ -93,11 +112,8 @@ export function buildWireLedger(
   const resultDeliveries = new Map<string, { job: number; acked: boolean }>();
   const strayAcks: StrayAck[] = [];
   const allAckIds = new Map<string, Delivery>();
-  // Deliveries that are no chunk's: messages the harness injected (a poison job, a malformed result), and
-  // reports that a job failed. Their ACKs and NACKs are theirs, not strays.
+  // Deliveries that are no chunk's (notAChunk): their ACKs and NACKs are theirs, not strays.
   const notChunks = new Set<string>();
-  const notAChunk = (f: WireFrame) =>
-    f.headers[INJECTED] !== undefined || f.headers["encore-type"] === "job-failed";
 
   for (const f of frames) {
     if (notAChunk(f)) {

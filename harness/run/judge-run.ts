@@ -15,9 +15,8 @@ import { faultRecords } from "../history/fault-records.js";
 import { loadHistory } from "../history/history.js";
 import type { FaultRecord } from "../history/ledger.js";
 import { type Operation, readOperations } from "../history/operations.js";
-import { buildWireLedger } from "../history/wire-ledger.js";
+import { buildWireLedger, resultsTaken } from "../history/wire-ledger.js";
 import { INJECTED } from "../nemesis/injected-message.js";
-import { FrameClassifier } from "../wire/frame-classifier.js";
 import { readWireLog } from "../wire/wire-log.js";
 import { isFrame } from "../wire/wire-query.js";
 import type { WireEvent } from "../wire/wire-tap.js";
@@ -128,12 +127,7 @@ function poisonedFirst(
       f.headers.destination === queues.deadLetter,
   );
   if (!setAside) return true;
-  const classifier = new FrameClassifier(queues);
-  const taken = frames
-    .filter((f) => f.headers[INJECTED] === undefined && f.headers["encore-type"] !== "job-failed")
-    .map((f) => classifier.classify(f))
-    .filter((c) => c?.event === "result-ack" && c.music === musicId)
-    .map((c) => c?.frame.at ?? 0);
+  const taken = resultsTaken(wire, queues, musicId).map((c) => c.frame.at);
   return taken.length === 0 || setAside.at < Math.max(...taken);
 }
 
