@@ -10,6 +10,7 @@ import type { Checker } from "./checker.js";
 export const badInputSetAside: Checker = {
   name: "bad-input-set-aside",
   judgesFrom: ["wire", "operations"],
+  trustsBroker: true,
   title:
     "every injected poison job or malformed result is dead-lettered within the delivery limit (NACKs) and ACKed",
   check(input) {

@@ -11,6 +11,7 @@ import { detections } from "./detection.js";
 export const brokerOracle: Checker = {
   name: "broker-oracle",
   judgesFrom: ["broker", "operations"],
+  trustsBroker: true,
   title: "broker's counters (management API) agree with the chunks and faults; queues end empty",
   check(input) {
     const { jobs, results, error } = input.broker;

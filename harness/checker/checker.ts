@@ -40,6 +40,11 @@ export interface CheckInput {
   ops: readonly Operation[];
   /** What is missing from the harness's own record: lines it cannot read, links the taps could not decode. */
   gaps: readonly Gap[];
+  /**
+   * What the broker itself was seen to lose, from the harness's own operations: a quorum queue a restart
+   * brought back without a leader (its state started over, so what it had confirmed may be gone).
+   */
+  brokerForgot: readonly string[];
   ledger: readonly ChunkLedger[];
   strayAcks: readonly StrayAck[];
   faults: readonly FaultRecord[];
@@ -88,6 +93,11 @@ export interface Checker {
   readonly title: string;
   /** What it judges from: a gap there turns its fail into unknown, since the missing part may be what it lacked. */
   readonly judgesFrom: readonly Source[];
+  /**
+   * Whether its property holds only if the broker keeps what it confirmed (jobs redelivered after a restart):
+   * when the broker was seen to forget, its fail turns unknown, since the product cannot redo what it never gets.
+   */
+  readonly trustsBroker?: true;
   check(
     input: CheckInput,
   ): Omit<Verdict, "check" | "title" | "ok"> | Promise<Omit<Verdict, "check" | "title" | "ok">>;

@@ -157,6 +157,7 @@ export function spuriousRedeliveries(input: CheckInput): { job: number; link: st
 export const detection: Checker = {
   name: "detection",
   judgesFrom: ["wire", "operations"],
+  trustsBroker: true,
   title:
     "each job a fault's link held is sent to another connection within its bound (the fault's heart-beat bound plus the machine's slack), and no redelivery without a fault",
   check(input) {

@@ -41,6 +41,7 @@ function unfinished(s: JudgedSong): string | undefined {
 export const liveness: Checker = {
   name: "liveness",
   judgesFrom: ["operations"],
+  trustsBroker: true,
   title:
     "every song ends within the budget: done, or failed with a clear error where a poison job required it",
   check(input) {

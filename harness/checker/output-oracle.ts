@@ -24,6 +24,7 @@ interface Compared {
 export const outputOracle: Checker = {
   name: "output-oracle",
   judgesFrom: ["outputs"],
+  trustsBroker: true,
   title:
     "every stem and the chosen mix equal the single-process reference (±1 LSB, exact length); the MP3 decodes to that length",
   async check(input) {

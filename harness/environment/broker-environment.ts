@@ -18,13 +18,29 @@ export interface BrokerHandle {
   stop(): Promise<void>;
   /** kill -9 of the broker, its data kept (where the provider can). */
   crash?(): Promise<void>;
-  /** Boots it again on the same data; says where STOMP listens now. */
-  restart?(): Promise<{ stompPort: number }>;
+  /**
+   * Boots it again on the same data; says where STOMP listens now, and which quorum queues came back without a
+   * leader and had to be woken by an election (RabbitMQ 3.10's defect: their content may be gone).
+   */
+  restart?(): Promise<{ stompPort: number; leaderless: string[] }>;
+  /** Writes the broker's own log so far (every boot of it) to file: what a person reads when the broker misbehaved. */
+  saveLog?(file: string): Promise<void>;
 }
 
 export interface BrokerProvider {
   readonly kind: BrokerHandle["kind"];
   start(log: Logger): Promise<BrokerHandle>;
+}
+
+/** Says which quorum queues a restart brought back leaderless: the harness's doing, and a doubt on the run. */
+export function reportLeaderless(log: Logger, queues: string[]): string[] {
+  if (queues.length > 0)
+    log.warn(
+      `Broker: quorum queue ${queues.join(", ")} came back from the restart without a leader (a RabbitMQ 3.10 ` +
+        "defect after a kill -9 soon after a queue is created); the harness called an election, and what the " +
+        "queue held may be lost",
+    );
+  return queues;
 }
 
 /** The environment cannot be had as asked (no engine, no image, a bad URL): exit 2 with this message alone. */

@@ -1,8 +1,15 @@
+import { writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
+import { ELECT_LEADERLESS, parseQueueNames } from "../../src/broker/local-broker.js";
 import { waitForStomp } from "../../src/broker/stomp-probe.js";
 import { SETTINGS } from "../../src/config/settings.js";
 import type { Logger } from "../../src/log/logger.js";
-import { type BrokerHandle, type BrokerProvider, EnvironmentError } from "./broker-environment.js";
+import {
+  type BrokerHandle,
+  type BrokerProvider,
+  EnvironmentError,
+  reportLeaderless,
+} from "./broker-environment.js";
 
 type Testcontainers = typeof import("testcontainers");
 type RuntimeClient = Awaited<ReturnType<Testcontainers["getContainerRuntimeClient"]>>;
@@ -232,7 +239,13 @@ export class RabbitMqContainerBroker implements BrokerProvider {
         ports = { stomp: mapped(STOMP_PORT), management: mapped(MANAGEMENT_PORT) };
         await waitForStomp(host, ports.stomp, USER, PASSWORD, this.startupTimeoutMs);
         log.info(`Broker: container ${id} restarted (STOMP ${host}:${ports.stomp})`);
-        return { stompPort: ports.stomp };
+        const elected = await container.exec(["rabbitmqctl", "eval", ELECT_LEADERLESS]);
+        if (elected.exitCode !== 0) throw new Error(`rabbitmqctl eval in ${id}: ${elected.output}`);
+        return { stompPort: ports.stomp, leaderless: reportLeaderless(log, parseQueueNames(elected.stdout)) };
+      },
+      saveLog: async (file) => {
+        const raw = await docker.logs({ stdout: true, stderr: true, follow: false });
+        await writeFile(file, demuxLogs(raw));
       },
     };
   }
@@ -268,6 +281,18 @@ function loopbackPorts(tc: Testcontainers, client: RuntimeClient): Testcontainer
       for (const list of Object.values(bindings)) for (const binding of list) binding.HostIp = "127.0.0.1";
     }
   };
+}
+
+/** The engine's log stream of a container without a TTY: frames of [stream, 0, 0, 0, size (u32 BE)] then size bytes. */
+export function demuxLogs(raw: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= raw.length) {
+    const size = raw.readUInt32BE(at + 4);
+    parts.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(parts);
 }
 
 function keepTail(stream: NodeJS.ReadableStream, lines: string[], max = 20): void {

@@ -1,6 +1,7 @@
+import { copyFile } from "node:fs/promises";
 import { LocalBroker } from "../../src/broker/local-broker.js";
 import type { Logger } from "../../src/log/logger.js";
-import type { BrokerHandle, BrokerProvider } from "./broker-environment.js";
+import { type BrokerHandle, type BrokerProvider, reportLeaderless } from "./broker-environment.js";
 
 /** A private rabbitmq-server node as a child process (no Docker needed). */
 export class LocalBrokerProvider implements BrokerProvider {
@@ -20,8 +21,12 @@ export class LocalBrokerProvider implements BrokerProvider {
       crash: () => broker.kill9(),
       restart: async () => {
         await broker.boot();
-        return { stompPort: broker.stompPort };
+        return {
+          stompPort: broker.stompPort,
+          leaderless: reportLeaderless(log, await broker.electLeaderless()),
+        };
       },
+      saveLog: (file) => copyFile(broker.logFile, file),
     };
   }
 }

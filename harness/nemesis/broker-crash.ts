@@ -26,7 +26,7 @@ export const brokerCrash: Nemesis = {
     const restarted = await ctx.broker.restart?.();
     if (!restarted) return { restarted: false };
     ctx.retargetBroker({ host: ctx.broker.host, port: restarted.stompPort });
-    return { restarted: true, stompPort: restarted.stompPort };
+    return { restarted: true, stompPort: restarted.stompPort, leaderless: restarted.leaderless.join(", ") };
   },
   prove(fault, wire) {
     const open = openAt(wire, fault.invokedAt);

@@ -99,7 +99,7 @@ export function reportMarkdown(run: RunRecord): string {
     "## Timeline",
     "",
     "See `timeline.log` (every process, in the original's log format), `report.html` (with the Gantt chart), " +
-      "`traces.json` (Jaeger's JSON format) and `junit.xml`. Broker counters:",
+      "`traces.json` (Jaeger's JSON format), `junit.xml` and `broker.log` (the broker's own log). Broker counters:",
     "",
   );
   lines.push("```json", prettyJson(input.broker), "```", "");

@@ -73,6 +73,7 @@ export function checkInput(r: Recordings): CheckInput {
     wire: r.wire,
     ops: r.ops,
     gaps: [...r.torn, ...undecodable],
+    brokerForgot: brokerForgot(r.ops),
     ledger: ledger.chunks,
     strayAcks: ledger.strayAcks,
     faults,
@@ -80,6 +81,18 @@ export function checkInput(r: Recordings): CheckInput {
     broker: facts.broker,
     history: r.history,
   };
+}
+
+/** The quorum queues the harness had to wake after a broker restart it did (see BrokerHandle.restart). */
+function brokerForgot(ops: readonly Operation[]): string[] {
+  return ops.flatMap((op) =>
+    op.type === "ok" &&
+    op.f === "heal broker-crash" &&
+    typeof op.value.leaderless === "string" &&
+    op.value.leaderless
+      ? [`the content of quorum queue ${op.value.leaderless}: it came back from the restart without a leader`]
+      : [],
+  );
 }
 
 /**
@@ -145,8 +158,13 @@ export async function judge(input: CheckInput, checkers: readonly Checker[] = CH
       judged = { status: "unknown", summary: `the check itself failed: ${(error as Error).message}` };
     }
     const gap = input.gaps.find((g) => checker.judgesFrom.includes(g.source));
-    if (judged.status === "fail" && gap)
-      judged = { ...judged, status: "unknown", summary: `cannot tell (${gap.what}): ${judged.summary}` };
+    const forgot = checker.trustsBroker ? input.brokerForgot[0] : undefined;
+    if (judged.status === "fail" && (gap || forgot))
+      judged = {
+        ...judged,
+        status: "unknown",
+        summary: `cannot tell (${gap?.what ?? `the broker itself lost ${forgot}`}): ${judged.summary}`,
+      };
     checks.push({ check: checker.name, title: checker.title, ok: judged.status === "pass", ...judged });
   }
   return checks;

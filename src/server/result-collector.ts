@@ -125,11 +125,18 @@ export class ResultCollector {
       await this.setAside(delivery, reason);
       return "malformed";
     }
-    await this.take(result, job, delivery);
-    const time = (result.finishedAt - result.startedAt) / 1000;
-    this.log.info(`Server: JobDoneMsg[${job.job_id}] - ACK - job time: ${time.toFixed(2)}[s]`);
-    this.pipeline.chunkAccepted(music);
-    await this.store.save();
+    try {
+      await this.take(result, job, delivery);
+      const time = (result.finishedAt - result.startedAt) / 1000;
+      this.log.info(`Server: JobDoneMsg[${job.job_id}] - ACK - job time: ${time.toFixed(2)}[s]`);
+    } finally {
+      // Saved is accepted, even when the ACK was lost with the connection: its redelivery is then a duplicate,
+      // so this is the song's only chance to move on (found by chaos: a broker crash as the ACK was sent).
+      if (job.accepted) {
+        this.pipeline.chunkAccepted(music);
+        await this.store.save();
+      }
+    }
     return "accepted";
   }
 

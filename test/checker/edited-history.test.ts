@@ -183,4 +183,30 @@ describe("one defect edited into the record", () => {
     });
     expect(v["broker-oracle"].status).toBe("unknown");
   });
+
+  it("a missing ACK after a broker restart that lost a queue: the broker's loss, not the product's, so unknown", async () => {
+    const v = await judged((r) => {
+      remove(r, deliveryOf(r, 3, "worker-1").ack);
+      const at = r.ops[r.ops.length - 1]?.at ?? 0;
+      const target = { index: -1, link: "broker", pid: 0 };
+      r.ops.push(
+        { process: "nemesis", type: "invoke", f: "heal broker-crash", id: 900, at, target, value: {} },
+        {
+          process: "nemesis",
+          type: "ok",
+          f: "heal broker-crash",
+          id: 900,
+          at: at + 1,
+          target,
+          value: { restarted: true, stompPort: 1, leaderless: "x.jobs" },
+        },
+      );
+    });
+    expect(v["acked-once"].status).toBe("unknown");
+    expect(v["acked-once"].summary).toMatch(
+      /^cannot tell \(the broker itself lost the content of quorum queue x\.jobs.*\): .*Job\[3\]: 0/,
+    );
+    // What the product says of itself does not depend on what the broker kept.
+    expect(v["self-report"].status).toBe("fail");
+  });
 });

@@ -130,3 +130,61 @@ describe("poison-job, as recorded and edited", () => {
     );
   });
 });
+
+/**
+ * chaos-4028 (found by the chaos soak): the server killed as it published Job[3] republishes Job[1] on its
+ * restart, so two copies of Job[1] are out; the second copy's worker loses its connection to a broker crash,
+ * and the broker delivers that copy again. Two copies, two ACKs: a repeat a second copy explains is not one
+ * the broker crash must explain too.
+ */
+describe("chaos-4028, as recorded and edited", () => {
+  const jobOneAcks = (r: Recordings) =>
+    frames(r).filter(
+      (f) =>
+        f.command === "ACK" &&
+        frames(r).some(
+          (m) =>
+            m.command === "MESSAGE" &&
+            m.connection === f.connection &&
+            m.headers.ack === f.headers.id &&
+            m.headers["job-id"] === "1" &&
+            m.headers.destination?.endsWith(".jobs"),
+        ),
+    );
+
+  it("passes every check as recorded, with Job[1] published twice and ACKed twice", async () => {
+    const v = await judged("chaos-4028");
+    for (const c of NOT_OUTPUT) expect(v[c.name].status, `${c.name}: ${v[c.name].summary}`).toBe("pass");
+    expect(jobOneAcks(readRecordings(fixture("chaos-4028")))).toHaveLength(2);
+  });
+
+  it("the second copy never ACKed: acked-once fails on Job[1]", async () => {
+    const v = await judged("chaos-4028", (r) => {
+      const last = jobOneAcks(r).at(-1);
+      r.wire = r.wire.filter((e) => e !== last);
+    });
+    expect(v["acked-once"].status).toBe("fail");
+    expect(v["acked-once"].summary).toMatch(/Job\[1\]: 1 ACKs of 2 published/);
+  });
+
+  it("Job[1] delivered and ACKed twice more after the crash: acked-once fails, beyond what the crash can explain", async () => {
+    const v = await judged("chaos-4028", (r) => {
+      const ack = jobOneAcks(r).at(-1);
+      const message = frames(r).find(
+        (m) =>
+          m.command === "MESSAGE" && m.connection === ack?.connection && m.headers.ack === ack?.headers.id,
+      );
+      if (!ack || !message) throw new Error("the fixture has no ACKed delivery of Job[1]");
+      for (const n of [1, 2]) {
+        const again = `${message.headers.ack}-again-${n}`;
+        const at = ack.at + 100 * n;
+        r.wire.push(
+          { ...message, at, firstAt: at, headers: { ...message.headers, ack: again, "message-id": again } },
+          { ...ack, at: at + 20, firstAt: at + 20, headers: { ...ack.headers, id: again } },
+        );
+      }
+    });
+    expect(v["acked-once"].status).toBe("fail");
+    expect(v["acked-once"].summary).toMatch(/Job\[1\]: 4 ACKs of 2 published/);
+  });
+});
