@@ -11,7 +11,7 @@ import { BatchCleanup } from "../run/batch-cleanup.js";
 import { stamp } from "../run/run-dir.js";
 import { runInDir } from "../run/run-in-dir.js";
 import type { RunRecord } from "../run/run-record.js";
-import { crashesBroker, startBroker } from "../run/run-scenario.js";
+import { ownsBroker, startBroker } from "../run/run-scenario.js";
 import { readSuite } from "../scenario/suite.js";
 import { ScenarioError } from "../scenario/validate-scenario.js";
 
@@ -73,11 +73,11 @@ async function main(argv: string[]): Promise<number> {
   const rows: Row[] = [];
   try {
     let shared: { broker: BrokerHandle; why: string } | undefined;
-    if (suite.scenarios.some((s) => !crashesBroker(s.scenario))) {
+    if (suite.scenarios.some((s) => !ownsBroker(s.scenario))) {
       // One broker for the whole suite: each run has its own queue prefix, so runs cannot see each other's.
       shared = await startBroker(brokerOpts, createLogger(), cleanups.batch);
       out(
-        `gate: broker ${shared.broker.description} (${shared.why}), shared by the scenarios that do not kill it`,
+        `gate: broker ${shared.broker.description} (${shared.why}), shared by the scenarios that neither kill nor configure it`,
       );
     }
     for (const [i, entry] of suite.scenarios.entries()) {

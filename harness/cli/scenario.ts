@@ -137,16 +137,10 @@ async function main(argv: string[]): Promise<number> {
     .filter(Boolean)
     .join(" ");
 
+  const cleanups = new BatchCleanup();
+  cleanups.handleSignals();
   const cleanup = new Cleanup();
-  // process.on, not once: execa's signal-exit re-raises a signal that no other listener is left to handle.
-  const interrupt = (signal: string) => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`\n${signal}: stopping everything...\n`);
-    cleanup.run().then(() => process.exit(130));
-  };
-  process.on("SIGINT", () => interrupt("SIGINT"));
-  process.on("SIGTERM", () => interrupt("SIGTERM"));
+  cleanups.track(cleanup);
 
   try {
     const run = await runScenario({
@@ -173,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     const failures = await cleanup.run();
     for (const f of failures) process.stderr.write(`cleanup: ${f}\n`);
+    if (cleanups.interrupted) interrupted = true;
   }
 }
 

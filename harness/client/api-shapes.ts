@@ -1,3 +1,5 @@
+import { isJsonObject as isObject } from "../json-object.js";
+
 /**
  * The server's HTTP answers as the harness's client reads them, checked at the edge: an answer of another
  * shape is an error naming what is wrong, never a half-read object.
@@ -16,8 +18,6 @@ export interface SongState {
   error?: string;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const nullableText = (v: unknown) => v === null || typeof v === "string";
 
 function fail(what: string, v: unknown): never {

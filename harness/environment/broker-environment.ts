@@ -23,6 +23,8 @@ export interface BrokerHandle {
    * leader and had to be woken by an election (RabbitMQ 3.10's defect: their content may be gone).
    */
   restart?(): Promise<{ stompPort: number; leaderless: string[] }>;
+  /** Sets the rabbit application's settings (consumer_timeout, …) for the channels opened from now on. */
+  setEnv?(env: Readonly<Record<string, number>>): Promise<void>;
   /** Writes the broker's own log so far (every boot of it) to file: what a person reads when the broker misbehaved. */
   saveLog?(file: string): Promise<void>;
 }

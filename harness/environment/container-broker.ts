@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { ELECT_LEADERLESS, parseQueueNames } from "../../src/broker/local-broker.js";
+import { ELECT_LEADERLESS, parseQueueNames, setEnvCall } from "../../src/broker/local-broker.js";
 import { waitForStomp } from "../../src/broker/stomp-probe.js";
 import { SETTINGS } from "../../src/config/settings.js";
 import type { Logger } from "../../src/log/logger.js";
@@ -210,6 +210,11 @@ export class RabbitMqContainerBroker implements BrokerProvider {
     // A restart maps the ports anew: the handle reads the current ones.
     let ports = { stomp: stompPort, management: container.getMappedPort(MANAGEMENT_PORT) };
     const docker = client.container.dockerode.getContainer(container.getId());
+    const evaluate = async (erlang: string) => {
+      const run = await container.exec(["rabbitmqctl", "eval", erlang]);
+      if (run.exitCode !== 0) throw new Error(`rabbitmqctl eval in ${id}: ${run.output}`);
+      return run.stdout;
+    };
     return {
       kind: this.kind,
       image,
@@ -239,9 +244,13 @@ export class RabbitMqContainerBroker implements BrokerProvider {
         ports = { stomp: mapped(STOMP_PORT), management: mapped(MANAGEMENT_PORT) };
         await waitForStomp(host, ports.stomp, USER, PASSWORD, this.startupTimeoutMs);
         log.info(`Broker: container ${id} restarted (STOMP ${host}:${ports.stomp})`);
-        const elected = await container.exec(["rabbitmqctl", "eval", ELECT_LEADERLESS]);
-        if (elected.exitCode !== 0) throw new Error(`rabbitmqctl eval in ${id}: ${elected.output}`);
-        return { stompPort: ports.stomp, leaderless: reportLeaderless(log, parseQueueNames(elected.stdout)) };
+        return {
+          stompPort: ports.stomp,
+          leaderless: reportLeaderless(log, parseQueueNames(await evaluate(ELECT_LEADERLESS))),
+        };
+      },
+      setEnv: async (env) => {
+        await evaluate(setEnvCall(env));
       },
       saveLog: async (file) => {
         const raw = await docker.logs({ stdout: true, stderr: true, follow: false });

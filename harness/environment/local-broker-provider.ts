@@ -26,6 +26,7 @@ export class LocalBrokerProvider implements BrokerProvider {
           leaderless: reportLeaderless(log, await broker.electLeaderless()),
         };
       },
+      setEnv: (env) => broker.setEnv(env),
       saveLog: (file) => copyFile(broker.logFile, file),
     };
   }

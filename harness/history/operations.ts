@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { monotonicMs } from "../../src/events/event-log.js";
+import { isJsonObject } from "../json-object.js";
 
 /**
  * The harness's own operations, Jepsen's way: each is an `invoke`, then `ok` (it happened, with what was
@@ -54,10 +55,9 @@ export class OperationLog {
 }
 
 const TYPES: readonly string[] = ["invoke", "ok", "fail", "info"];
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
 function asOperation(v: unknown): Operation | undefined {
-  if (!isRecord(v) || !isRecord(v.value)) return undefined;
+  if (!isJsonObject(v) || !isJsonObject(v.value)) return undefined;
   if (v.process !== "nemesis" && v.process !== "client") return undefined;
   if (typeof v.type !== "string" || !TYPES.includes(v.type)) return undefined;
   if (typeof v.f !== "string" || typeof v.id !== "number" || typeof v.at !== "number") return undefined;
@@ -65,7 +65,7 @@ function asOperation(v: unknown): Operation | undefined {
   let target: OpTarget | undefined;
   if (t !== undefined) {
     if (
-      !isRecord(t) ||
+      !isJsonObject(t) ||
       typeof t.index !== "number" ||
       typeof t.link !== "string" ||
       typeof t.pid !== "number"

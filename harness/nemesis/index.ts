@@ -1,6 +1,7 @@
 import { badResult } from "./bad-result.js";
 import { bandwidth } from "./bandwidth.js";
 import { brokerCrash } from "./broker-crash.js";
+import { consumerTimeout } from "./consumer-timeout.js";
 import { cut } from "./cut.js";
 import { flap } from "./flap.js";
 import { freeze } from "./freeze.js";
@@ -17,6 +18,7 @@ export const NEMESES: Readonly<Record<string, Nemesis>> = Object.fromEntries(
   [
     kill,
     freeze,
+    consumerTimeout,
     partition,
     cut,
     flap,

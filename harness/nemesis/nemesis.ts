@@ -78,6 +78,11 @@ export interface Nemesis {
   heal?(target: FaultTarget, ctx: NemesisContext): Promise<OpValue>;
   /** Proves from what the operation observed and from the wire that the fault took effect. */
   prove(fault: FaultWindow, wire: readonly WireEvent[]): Proof;
+  /**
+   * Settings of the broker's rabbit application the fault needs (consumer_timeout, …): a run with it gets a
+   * broker of its own, set so before the cluster starts.
+   */
+  readonly brokerEnv?: Readonly<Record<string, number>>;
   /** How seeded chaos may draw it; a nemesis without it is never drawn. */
   readonly chaos?: ChaosSpec;
   /** A fault that acts on a frame (a poison copy of a job) must be fired by one of these wire events. */

@@ -2,7 +2,7 @@ import { Cleanup } from "./cleanup.js";
 
 /**
  * The cleanups of a batch of runs (npm run gate, chaos): the batch's own (a shared broker) and the run now on.
- * Ctrl-C or SIGTERM undoes both and exits 130.
+ * Ctrl-C or SIGTERM undoes both and exits 130. A single run is a batch of one.
  */
 export class BatchCleanup {
   readonly batch = new Cleanup();

@@ -6,7 +6,7 @@ import type { Scenario } from "../scenario/scenario.js";
 import { Cleanup } from "./cleanup.js";
 import { prepareRunDir } from "./run-dir.js";
 import type { RunRecord } from "./run-record.js";
-import { crashesBroker, type RunOptions, runScenario } from "./run-scenario.js";
+import { ownsBroker, type RunOptions, runScenario } from "./run-scenario.js";
 
 export interface BatchRun {
   scenario: Scenario;
@@ -34,7 +34,7 @@ export async function runInDir(run: BatchRun): Promise<RunRecord> {
       scenario: run.scenario,
       seed: run.seed,
       ...run.broker,
-      sharedBroker: crashesBroker(run.scenario) ? undefined : run.shared,
+      sharedBroker: ownsBroker(run.scenario) ? undefined : run.shared,
       wireTap: true,
       outDir: run.dir,
       replay: run.replay,

@@ -15,6 +15,7 @@ import { awaitDrained, settledQueueStats } from "../environment/management-api.j
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
 import { startToxiproxy } from "../environment/toxiproxy-provider.js";
 import { OperationLog } from "../history/operations.js";
+import { NEMESES } from "../nemesis/index.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { planRun } from "../schedule/plan.js";
 import { WireLog } from "../wire/wire-log.js";
@@ -66,6 +67,14 @@ const QUEUE_SETTLE_MS = 2500;
 
 /** Whether the scenario kills the broker: it needs a broker of its own that the harness can restart. */
 export const crashesBroker = (scenario: Scenario) => scenario.faults.some((f) => f.fault === "broker-crash");
+
+/** The broker settings the scenario's faults need (a consumer timeout, …). */
+export const brokerEnvOf = (scenario: Scenario): Record<string, number> =>
+  Object.assign({}, ...scenario.faults.map((f) => NEMESES[f.fault]?.brokerEnv ?? {}));
+
+/** A scenario that kills the broker or changes its settings needs one of its own, never a shared one. */
+export const ownsBroker = (scenario: Scenario) =>
+  crashesBroker(scenario) || Object.keys(brokerEnvOf(scenario)).length > 0;
 
 /** A broker of the run's own, stopped with it. */
 export async function startBroker(
@@ -125,6 +134,15 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     throw new EnvironmentError(
       "a broker restart moves the broker's port, which only the wire taps follow: keep --wire-tap on",
     );
+  const brokerEnv = brokerEnvOf(scenario);
+  if (Object.keys(brokerEnv).length > 0) {
+    if (!broker.setEnv)
+      throw new EnvironmentError(
+        `the ${broker.kind} broker cannot be given the settings ${JSON.stringify(brokerEnv)}`,
+      );
+    await broker.setEnv(brokerEnv);
+    log.info(`Harness: broker settings for this run: ${JSON.stringify(brokerEnv)}`);
+  }
   const brokerReadyMs = monotonicMs() - origin;
   log.info(`Harness: ${broker.description}`);
   const toxiproxy = await startToxiproxy(opts.toxiproxyUrl, seed, log);

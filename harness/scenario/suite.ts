@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { isJsonObject as isObject } from "../json-object.js";
 import { resolveScenario } from "./resolve-scenario.js";
 import type { Scenario } from "./scenario.js";
 import { ScenarioError } from "./validate-scenario.js";
@@ -9,9 +10,6 @@ export interface Suite {
   description: string;
   scenarios: { name: string; seed: number; scenario: Scenario }[];
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Reads and checks a suite file, naming the first bad field and its value; every scenario is resolved. */
 export function readSuite(file: string): Suite {

@@ -1,3 +1,4 @@
+import { isJsonObject as isObject } from "../json-object.js";
 import {
   type FaultSpec,
   type Scenario,
@@ -15,10 +16,6 @@ import {
 } from "./scenario.js";
 
 export class ScenarioError extends Error {}
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function number(where: string, v: unknown, min: number, max: number, integer = false): number {
   if (

@@ -1,3 +1,5 @@
+const ERROR_TEXT_BYTES = 1024;
+
 export interface DecodedFrame {
   /** STOMP command, or "HEARTBEAT" for an EOL (LF or CRLF) seen between frames. */
   command: string;
@@ -5,6 +7,8 @@ export interface DecodedFrame {
   headers: Record<string, string>;
   /** Body length in bytes (never the body itself). 0 for HEARTBEAT. */
   bodyBytes: number;
+  /** An ERROR frame's body, its first KiB: the broker's reason, for people and for the proofs that need it. */
+  text?: string;
   /** The `at` of the push holding the frame's first byte, and of the push holding its last byte (the NUL). */
   firstAt: number;
   lastAt: number;
@@ -117,6 +121,7 @@ export class StompDecoder {
   private headers: Record<string, string> = {};
   private bodyBytes = 0;
   private bodyLeft = 0;
+  private errorText: Buffer[] = [];
 
   constructor(
     private readonly onFrame: (frame: DecodedFrame) => void,
@@ -253,6 +258,7 @@ export class StompDecoder {
       }
     }
     this.bodyBytes = 0;
+    this.errorText = [];
     const length = this.headers["content-length"];
     if (length === undefined) {
       this.state = "scanned-body";
@@ -269,6 +275,7 @@ export class StompDecoder {
 
   private countedBody(chunk: Buffer, pos: number): number {
     const taken = Math.min(this.bodyLeft, chunk.length - pos);
+    this.keepErrorText(chunk.subarray(pos, pos + taken));
     this.bodyLeft -= taken;
     if (this.bodyLeft === 0) this.state = "nul";
     return pos + taken;
@@ -287,11 +294,19 @@ export class StompDecoder {
     const nul = chunk.indexOf(NUL, pos);
     if (nul === -1) {
       this.bodyBytes += chunk.length - pos;
+      this.keepErrorText(chunk.subarray(pos));
       return chunk.length;
     }
     this.bodyBytes += nul - pos;
+    this.keepErrorText(chunk.subarray(pos, nul));
     this.emitFrame(base + nul, at);
     return nul + 1;
+  }
+
+  private keepErrorText(part: Buffer): void {
+    const kept = this.errorText.reduce((n, b) => n + b.length, 0);
+    if (this.command === "ERROR" && kept < ERROR_TEXT_BYTES)
+      this.errorText.push(Buffer.from(part.subarray(0, ERROR_TEXT_BYTES - kept)));
   }
 
   private emitFrame(nulOffset: number, at: number): void {
@@ -300,6 +315,7 @@ export class StompDecoder {
       command: this.command,
       headers: this.headers,
       bodyBytes: this.bodyBytes,
+      ...(this.command === "ERROR" ? { text: Buffer.concat(this.errorText).toString("utf8") } : {}),
       firstAt: this.frameFirstAt,
       lastAt: at,
       offset: this.frameOffset,

@@ -115,7 +115,8 @@ function isWireEvent(value: unknown): value is WireEvent {
         "headers" in value &&
         isStringRecord(value.headers) &&
         "bodyBytes" in value &&
-        isCount(value.bodyBytes)
+        isCount(value.bodyBytes) &&
+        (!("text" in value) || typeof value.text === "string")
       );
     default:
       return false;

@@ -19,6 +19,8 @@ export interface WireRecord {
   command: string;
   headers: Record<string, string>;
   bodyBytes: number;
+  /** An ERROR frame's body (its first KiB). */
+  text?: string;
 }
 
 export type WireEvent =
@@ -237,6 +239,7 @@ class TappedStream {
       command: frame.command,
       headers: frame.headers,
       bodyBytes: frame.bodyBytes,
+      ...(frame.text === undefined ? {} : { text: frame.text }),
     };
   }
 

@@ -135,6 +135,11 @@ export class LocalBroker implements BrokerEndpoint {
     return parseQueueNames(await this.ctl(["eval", ELECT_LEADERLESS]));
   }
 
+  /** Sets rabbit application settings at run time; they hold for channels opened afterwards, until a restart. */
+  async setEnv(env: Readonly<Record<string, number>>): Promise<void> {
+    await this.ctl(["eval", setEnvCall(env)]);
+  }
+
   private get nodeName(): string {
     return `encore-${this.stompPort}@localhost`;
   }
@@ -247,6 +252,16 @@ export const ELECT_LEADERLESS = `[begin
     _ -> ra:trigger_election({RaName, node()}), binary_to_list(element(4, amqqueue:get_name(Q)))
   end
 end || Q <- rabbit_amqqueue:list(), amqqueue:get_type(Q) =:= rabbit_quorum_queue].`;
+
+/** Erlang for rabbitmqctl eval: each setting of the rabbit application, by a name Erlang reads as an atom. */
+export function setEnvCall(env: Readonly<Record<string, number>>): string {
+  const calls = Object.entries(env).map(([key, value]) => {
+    if (!/^[a-z][a-z0-9_]*$/.test(key) || !Number.isInteger(value))
+      throw new Error(`not a rabbit setting: ${key} = ${value}`);
+    return `application:set_env(rabbit, ${key}, ${value})`;
+  });
+  return `${calls.join(", ")}.`;
+}
 
 /** The strings of rabbitmqctl eval's printed list, e.g. [ok,"a.jobs"]. */
 export function parseQueueNames(printed: string): string[] {

@@ -24,7 +24,7 @@ describe("npm run gate", () => {
     const check = (name: string, c: string) => report(name).checks.find((x) => x.check === c);
 
     // One broker for the suite: started once, not once per scenario.
-    expect(run.output.match(/shared by the scenarios that do not kill it/g)).toHaveLength(1);
+    expect(run.output.match(/shared by the scenarios that neither kill nor configure it/g)).toHaveLength(1);
     expect(run.output).toMatch(/\| server-crash-ack-before-save\s+\| 21\s+\| FAIL\s+\|/);
     expect(run.output).toMatch(/gate: FAIL \(7 scenarios in \d+ s, budget 600 s\)/);
 

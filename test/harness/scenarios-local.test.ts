@@ -92,6 +92,22 @@ describe("scenarios on the local broker", () => {
     expect(detection?.summary).toMatch(/the faulted attempt ACKed Job\[\d+\] itself \d+ ms after the fault/);
   });
 
+  it("consumer-timeout passes: only the broker's consumer timeout takes the hung worker's job back", async () => {
+    const run = await runScenarioCli(["consumer-timeout", "--broker", "local", "--seed", "5"]);
+    expect(run.code, run.output).toBe(0);
+    const report = run.report();
+    expect(report.checks.find((c) => c.check === "faults-landed")?.summary).toMatch(
+      /consumer-timeout worker-4: the broker's ERROR ".*timed out.*" \d+ ms after the hang/,
+    );
+    const hung = report.detections.find((d) => d.fault === "consumer-timeout");
+    const chunk = report.chunks.find((c) => c.job === hung?.job);
+    expect(chunk?.deliveries.map((d) => d.outcome).sort()).toEqual(["acked", "frozen"]);
+    expect(chunk?.duplicatesDropped).toBe(1);
+    expect(run.output).toMatch(
+      /broker settings for this run: \{"consumer_timeout":5000,"channel_tick_interval":1000\}/,
+    );
+  });
+
   it("a fault that cannot land (a kill of a worker already dead) makes the run unknown, exit 3, saying why", async () => {
     const scenario = fileURLToPath(new URL("../fixtures/scenarios/kill-exited-worker.json", import.meta.url));
     const run = await runScenarioCli([scenario, "--broker", "local", "--seed", "3"]);

@@ -29,6 +29,12 @@ describe("the new scenarios catch deliberately broken products", () => {
     ],
     ["many-songs", ["--server-kind", "dedup-by-chunk"], "liveness", /not done within/],
     [
+      "consumer-timeout",
+      ["--worker-kind", "ack-on-current-connection"],
+      "acked-once",
+      /on a connection that did not deliver what they name/,
+    ],
+    [
       "bad-result",
       ["--server-kind", "crash-on-malformed"],
       "bad-input-set-aside",

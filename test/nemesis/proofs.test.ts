@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { bandwidth } from "../../harness/nemesis/bandwidth.js";
 import { brokerCrash } from "../../harness/nemesis/broker-crash.js";
+import { consumerTimeout } from "../../harness/nemesis/consumer-timeout.js";
 import { cut } from "../../harness/nemesis/cut.js";
 import { freeze } from "../../harness/nemesis/freeze.js";
 import { kill } from "../../harness/nemesis/kill.js";
@@ -73,6 +74,41 @@ describe("partition: proven by silence on the link, longer than the heart-beat",
   it("not landed when the silence was too short to tell", () => {
     const proof = partition.prove({ ...window(), healedAt: 2000 }, [open(1, 0)]);
     expect(proof).toMatchObject({ landed: false, why: expect.stringMatching(/too short to tell/) });
+  });
+});
+
+describe("consumer-timeout: proven by the broker's ERROR naming the timeout, on the hung worker's link", () => {
+  const error = (at: number, message: string, link = "worker-1"): WireEvent => ({
+    kind: "frame",
+    link,
+    connection: 1,
+    direction: "from-broker",
+    at,
+    firstAt: at,
+    command: "ERROR",
+    headers: { message },
+    bodyBytes: 0,
+  });
+
+  it("landed when the broker said the delivery timed out while the worker hung", () => {
+    const proof = consumerTimeout.prove(window(), [
+      open(1, 0),
+      error(3500, "Delivery acknowledgement timed out"),
+    ]);
+    expect(proof).toMatchObject({
+      landed: true,
+      at: 3500,
+      effect: expect.stringMatching(/2500 ms after the hang/),
+    });
+  });
+
+  it("not landed on another ERROR, on another link's, or on one after the heal", () => {
+    for (const wire of [
+      [open(1, 0), error(3500, "Bad CONNECT")],
+      [open(1, 0), error(3500, "Delivery acknowledgement timed out", "worker-2")],
+      [open(1, 0), error(6000, "Delivery acknowledgement timed out")],
+    ])
+      expect(consumerTimeout.prove(window(), wire)).toMatchObject({ landed: false });
   });
 });
 

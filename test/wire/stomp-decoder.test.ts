@@ -142,6 +142,18 @@ describe("StompDecoder", () => {
     const [frame] = decodeCut(data, []);
     expect(frame.headers).toEqual({ message: "bad:thing", "music-id": "3", "receipt-id": "9" });
     expect(frame.bodyBytes).toBe(7);
+    expect(frame.text).toBe("Details");
+  });
+
+  it("keeps the first KiB of an ERROR's body, however it is cut, and no other frame's", () => {
+    const reason = "Delivery acknowledgement on channel 1 timed out. ".repeat(30);
+    const counted = Buffer.from(
+      `ERROR\nmessage:precondition_failed\ncontent-length:${reason.length}\n\n${reason}\0`,
+    );
+    const scanned = Buffer.from(`ERROR\nmessage:x\n\n${reason}\0MESSAGE\nmessage-id:1\n\nbody\0`);
+    const cuts = [5, 60, 200, 900];
+    const frames = [...decodeCut(counted, cuts), ...decodeCut(scanned, cuts)];
+    expect(frames.map((f) => f.text)).toEqual([reason.slice(0, 1024), reason.slice(0, 1024), undefined]);
   });
 
   it("reads a content-length 0 body and a body without content-length up to the first NUL", () => {
