@@ -188,3 +188,38 @@ describe("chaos-4028, as recorded and edited", () => {
     expect(v["acked-once"].summary).toMatch(/Job\[1\]: 4 ACKs of 2 published/);
   });
 });
+
+/**
+ * chaos-5009 (found by the soak): the server killed 0.2 s after it published a song's 6 jobs. The broker's
+ * counters never heard of those publishes ("publish 0"): the channel died before its next report.
+ */
+describe("chaos-5009, as recorded and edited", () => {
+  it("passes every check as recorded, saying which counts may have gone unreported", async () => {
+    const v = await judged("chaos-5009");
+    for (const c of NOT_OUTPUT) expect(v[c.name].status, `${c.name}: ${v[c.name].summary}`).toBe("pass");
+    expect(v["broker-oracle"].summary).toMatch(/publish 0, .*may have gone unreported .*: publish 6/);
+  });
+
+  it("the server's connection lived on for seconds after its SENDs: publish 0 is a fail", async () => {
+    const v = await judged("chaos-5009", (r) => {
+      const sends = frames(r).filter(
+        (f) => f.command === "SEND" && f.headers.destination === r.facts.queues.jobs,
+      );
+      const connection = sends[0]?.connection;
+      r.wire = r.wire.map((e) =>
+        e.kind === "close" && e.connection === connection ? { ...e, at: e.at + 5000 } : e,
+      );
+    });
+    expect(v["broker-oracle"].status).toBe("fail");
+    expect(v["broker-oracle"].summary).toMatch(/published 0, expected 6$/);
+  });
+
+  it("more publishes counted than the wire shows: a fail, however many went unreported", async () => {
+    const v = await judged("chaos-5009", (r) => {
+      const jobs = r.facts.broker.jobs;
+      if (jobs) r.facts.broker.jobs = { ...jobs, publish: 7 };
+    });
+    expect(v["broker-oracle"].status).toBe("fail");
+    expect(v["broker-oracle"].summary).toMatch(/published 7, expected 6 \(6 may have gone unreported/);
+  });
+});
