@@ -65,14 +65,25 @@ function idleWorkerMs(input: CheckInput, from: number, to: number): number {
   return total;
 }
 
-/** The chunks a faulted link held (delivered, not ACKed or NACKed) when the fault was proven. */
+/**
+ * The chunks a faulted link held (delivered, not ACKed or NACKed) when the fault was proven. An ACK that reached
+ * the tap while its process could write nothing (killed, stopped) was written before the fault: not held.
+ */
 export function heldBy(
   ledger: readonly ChunkLedger[],
   fault: FaultRecord,
 ): { chunk: ChunkLedger; attempt: DeliveryAttempt }[] {
+  const silentUntil = NEMESES[fault.fault]?.silences
+    ? (fault.healedAt ?? Number.POSITIVE_INFINITY)
+    : fault.at;
   return ledger.flatMap((chunk) =>
     chunk.deliveries
-      .filter((d) => d.link === fault.link && openAt(d, fault.at))
+      .filter(
+        (d) =>
+          d.link === fault.link &&
+          openAt(d, fault.at) &&
+          !(d.outcome === "acked" && d.endedAt !== undefined && d.endedAt < silentUntil),
+      )
       .map((attempt) => ({ chunk, attempt })),
   );
 }

@@ -16,6 +16,7 @@ export const consumerTimeout: Nemesis = {
   name: "consumer-timeout",
   summary: `SIGSTOP a worker holding a job until the broker's ${CONSUMER_TIMEOUT_MS / 1000} s consumer timeout takes it back; SIGCONT when healed`,
   redelivers: true,
+  silences: true,
   needs: "holding-job",
   // Not drawn by chaos: its rounds' 2 s heart-beats drop a hung worker long before any consumer timeout.
   chaos: undefined,

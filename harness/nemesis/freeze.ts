@@ -11,6 +11,7 @@ export const freeze: Nemesis = {
   name: "freeze",
   summary: "SIGSTOP a worker process; SIGCONT when healed",
   redelivers: true,
+  silences: true,
   needs: "holding-job",
   chaos: { targets: "unhealthy", triggers: ["job-delivered", "result-receipt"], forSeconds: [450, 650] },
   attemptOutcome: "frozen",

@@ -11,6 +11,7 @@ export const kill: Nemesis = {
   name: "kill",
   summary: "SIGKILL a worker process",
   redelivers: true,
+  silences: true,
   needs: "holding-job",
   chaos: { targets: "unhealthy", triggers: ["job-delivered", "result-sent", "result-receipt"] },
   attemptOutcome: "crashed",

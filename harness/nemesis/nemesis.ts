@@ -64,6 +64,11 @@ export interface Nemesis {
   readonly redelivers: boolean;
   /** What the fault must hit to count, checked on the wire when it landed: a worker link holding an unACKed job. */
   readonly needs?: "holding-job";
+  /**
+   * The target can write nothing from the fault until it is healed (a process killed or stopped): a frame of
+   * its that reaches the tap meanwhile was written before the fault, only read a moment later.
+   */
+  readonly silences?: true;
   /** What a delivery attempt cut short by this fault is called in the ledger. */
   readonly attemptOutcome?: "crashed" | "frozen" | "cut-off";
   /** How long the broker may take to notice the fault, given the heart-beat (ms), before the machine's slack. */

@@ -40,6 +40,19 @@ function deliveryOf(r: Recordings, job: number, link: string) {
 const remove = (r: Recordings, ...gone: (WireEvent | undefined)[]) => {
   r.wire = r.wire.filter((e) => !gone.includes(e));
 };
+/** The worker's ACK of `message`, on the connection that delivered it, reaching the tap at `at`. */
+const ackOnItsConnection = (r: Recordings, message: WireFrame, at: number) => {
+  r.wire.push({
+    ...message,
+    kind: "frame",
+    direction: "to-broker",
+    command: "ACK",
+    at,
+    firstAt: at,
+    bodyBytes: 0,
+    headers: { id: message.headers.ack },
+  });
+};
 
 describe("the recorded run, as it was", () => {
   it("passes every check judged from the wire", async () => {
@@ -112,20 +125,23 @@ describe("one defect edited into the record", () => {
       const closes = r.wire.filter((e) => e.kind === "close" && e.connection === frozen.connection);
       remove(r, redone.message, redone.ack, ...closes);
       const heal = r.ops.find((o) => o.f === "heal freeze" && o.type === "ok");
-      const at = (heal?.at ?? frozen.at) + 20;
-      r.wire.push({
-        ...frozen,
-        kind: "frame",
-        direction: "to-broker",
-        command: "ACK",
-        at,
-        firstAt: at,
-        bodyBytes: 0,
-        headers: { id: frozen.headers.ack },
-      });
+      ackOnItsConnection(r, frozen, (heal?.at ?? frozen.at) + 20);
     });
     expect(v.detection.status).toBe("fail");
     expect(v.detection.summary).toMatch(/the faulted attempt ACKed Job\[2\] itself \d+ ms after the fault/);
+  });
+
+  it("an ACK in flight as the worker froze, read by the tap while it was stopped: no job was held, so the freeze proves nothing", async () => {
+    const v = await judged((r) => {
+      const frozen = deliveryOf(r, 2, "worker-4").message;
+      const redone = deliveryOf(r, 2, "worker-1");
+      remove(r, redone.message, redone.ack);
+      const stopped = r.ops.find((o) => o.f === "freeze" && o.type === "ok");
+      ackOnItsConnection(r, frozen, (stopped?.at ?? frozen.at) + 2);
+    });
+    expect(v.detection.status).toBe("pass");
+    expect(v["faults-landed"].status).toBe("unknown");
+    expect(v["faults-landed"].summary).toMatch(/freeze of worker-4 .*held no unACKed job/);
   });
 
   it("a fault that never landed: faults-landed cannot tell, and the run's redelivery is unexplained", async () => {
