@@ -34,12 +34,20 @@ export const badInputSetAside: Checker = {
         (f) => mine(f) && f.command === "SEND" && f.headers.destination === input.queues.deadLetter,
       );
       const acked = settles.filter((f) => f.command === "ACK").length;
+      // A reset after its song's upload cancels the message with the song: a worker that ACKs it unread after the
+      // reset has set it aside as surely as the dead-letter queue would (found by the soak, seed 5012).
+      const resetAt = input.ops.find((o) => o.f === "reset" && o.type === "invoke")?.at;
+      const song = input.songs.find((s) => String(s.musicId) === deliveries[0]?.headers["music-id"]);
+      const cancelled =
+        song?.expect === "gone" &&
+        resetAt !== undefined &&
+        settles.some((f) => f.command === "ACK" && f.at > resetAt);
       // Each NACK is an attempt that failed; a crash or a cut also brings a message back, without one.
       const nacks = settles.filter((f) => f.command === "NACK").length;
       const why =
         nacks > limit
           ? `NACKed ${nacks} times (delivered ${deliveries.length} times), past the limit of ${limit}: it loops instead of being set aside`
-          : deadLettered.length === 0
+          : deadLettered.length === 0 && !cancelled
             ? `delivered ${deliveries.length} times and never sent to the dead-letter queue (${input.queues.deadLetter})`
             : acked === 0
               ? "copied to the dead-letter queue but never ACKed: it stays in its queue"
@@ -50,6 +58,7 @@ export const badInputSetAside: Checker = {
         nacks,
         deadLettered: deadLettered.length,
         deadLetteredBy: deadLettered[0]?.link ?? null,
+        cancelled: cancelled && deadLettered.length === 0,
         why,
       };
     });
@@ -61,7 +70,7 @@ export const badInputSetAside: Checker = {
         : verdicts
             .map(
               (v) =>
-                `${v.kind}: delivered ${v.deliveries} times, NACKed ${v.nacks} (limit ${limit}), dead-lettered by ${v.deadLetteredBy}`,
+                `${v.kind}: delivered ${v.deliveries} times, NACKed ${v.nacks} (limit ${limit}), ${v.cancelled ? "dropped as cancelled after its song's reset" : `dead-lettered by ${v.deadLetteredBy}`}`,
             )
             .join("; "),
       witness: bad && verdicts,

@@ -223,3 +223,45 @@ describe("chaos-5009, as recorded and edited", () => {
     expect(v["broker-oracle"].summary).toMatch(/published 7, expected 6 \(6 may have gone unreported/);
   });
 });
+
+/**
+ * chaos-5012 (found by the soak): a poison copy of song b's first job, then a reset. The one worker that got
+ * the poison after the reset dropped it as cancelled (ACKed, no result), as every job of a reset song is.
+ */
+describe("chaos-5012, as recorded and edited", () => {
+  it("passes bad-input-set-aside as recorded: the poison went with its song's reset", async () => {
+    const v = await judged("chaos-5012");
+    expect(v["bad-input-set-aside"].status).toBe("pass");
+    expect(v["bad-input-set-aside"].summary).toMatch(/dropped as cancelled after its song's reset/);
+    expect(v["reset-cancels"].status).toBe("pass");
+  });
+
+  it("the poison ACKed unread before any reset: bad-input-set-aside fails", async () => {
+    const v = await judged("chaos-5012", (r) => {
+      const poisonAck = frames(r).find(
+        (f) =>
+          f.command === "ACK" &&
+          frames(r).some(
+            (m) =>
+              m.command === "MESSAGE" &&
+              m.headers[INJECTED] === "poison-job" &&
+              m.connection === f.connection &&
+              m.headers.ack === f.headers.id,
+          ),
+      );
+      for (const op of r.ops) if (op.f === "reset") op.at = (poisonAck?.at ?? 0) + 1;
+    });
+    expect(v["bad-input-set-aside"].status).toBe("fail");
+    expect(v["bad-input-set-aside"].summary).toMatch(
+      /delivered 1 times and never sent to the dead-letter queue/,
+    );
+  });
+
+  it("every song reset away: liveness cannot tell, it does not fail the product", async () => {
+    const v = await judged("chaos-5012", (r) => {
+      r.facts.songs = r.facts.songs.filter((s) => s.label !== "r");
+    });
+    expect(v.liveness.status).toBe("unknown");
+    expect(v.liveness.summary).toBe("no song was left to finish");
+  });
+});
