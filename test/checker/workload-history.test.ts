@@ -265,3 +265,32 @@ describe("chaos-5012, as recorded and edited", () => {
     expect(v.liveness.summary).toBe("no song was left to finish");
   });
 });
+
+/**
+ * chaos-5042 (found by the soak): the server killed as it sent song a's first job, restarted, republished; the
+ * song was done at 3.6 s, its poison dead-lettered after that, and the republished jobs' duplicate results ACKed
+ * later still. The song's last result is its last chunk's first take, so it may stand as done.
+ */
+describe("chaos-5042, as recorded and edited", () => {
+  it("passes liveness as recorded: the poison was set aside after the song's last chunk was taken", async () => {
+    const v = await judged("chaos-5042");
+    expect(v.liveness.status).toBe("pass");
+  });
+
+  it("the poison set aside before the last chunk was first taken: the song must fail, so liveness fails", async () => {
+    const v = await judged("chaos-5042", (r) => {
+      const setAside = frames(r).find(
+        (f) =>
+          f.command === "SEND" &&
+          f.headers[INJECTED] === "poison-job" &&
+          f.headers.destination === r.facts.queues.deadLetter,
+      );
+      if (!setAside) throw new Error("the fixture has no dead-lettered poison");
+      setAside.at = frames(r)[0]?.at ?? 0;
+    });
+    expect(v.liveness.status).toBe("fail");
+    expect(v.liveness.summary).toMatch(
+      /finished although its poison job was set aside before its last result was taken/,
+    );
+  });
+});
