@@ -111,17 +111,17 @@ export class LocalBroker implements BrokerEndpoint {
     );
   }
 
-  /** rabbitmqctl (or another CLI tool) against this node; rejects with its output when it exits non-zero. */
-  async ctl(args: readonly string[], tool = "rabbitmqctl", timeoutMs = 30_000): Promise<string> {
+  /** rabbitmqctl against this node; rejects with its output when it exits non-zero. */
+  private async ctl(args: readonly string[]): Promise<string> {
     const { execa } = await import("execa");
-    const run = await execa(join(RABBITMQ_BIN, tool), ["-n", this.nodeName, ...args], {
+    const run = await execa(join(RABBITMQ_BIN, "rabbitmqctl"), ["-n", this.nodeName, ...args], {
       env: this.env(),
       extendEnv: false,
       reject: false,
-      timeout: timeoutMs,
+      timeout: 30_000,
       all: true,
     });
-    if (run.exitCode !== 0) throw new Error(`${tool} ${args.join(" ")}: ${run.all ?? run.shortMessage}`);
+    if (run.exitCode !== 0) throw new Error(`rabbitmqctl ${args.join(" ")}: ${run.all ?? run.shortMessage}`);
     return run.stdout;
   }
 
