@@ -18,20 +18,32 @@ export function framesOn(
   );
 }
 
-/** Each connection's life on the tap: when it opened and when either of its directions first closed. */
+/**
+ * Each connection's life on the tap: when it opened, when either of its directions first closed, and whether the
+ * client said DISCONNECT first (a connection that closes without it was killed, cut or dropped).
+ */
 export interface ConnectionLife {
   link: string;
   connection: number;
   openedAt: number;
   closedAt?: number;
+  disconnected: boolean;
 }
 
 export function connectionLives(wire: readonly WireEvent[]): Map<number, ConnectionLife> {
   const lives = new Map<number, ConnectionLife>();
   for (const e of wire) {
     if (e.kind === "open")
-      lives.set(e.connection, { link: e.link, connection: e.connection, openedAt: e.at });
-    else if (e.kind === "close") {
+      lives.set(e.connection, {
+        link: e.link,
+        connection: e.connection,
+        openedAt: e.at,
+        disconnected: false,
+      });
+    else if (e.kind === "frame" && e.command === "DISCONNECT" && e.direction === "to-broker") {
+      const life = lives.get(e.connection);
+      if (life) life.disconnected = true;
+    } else if (e.kind === "close") {
       const life = lives.get(e.connection);
       if (life && life.closedAt === undefined) life.closedAt = e.at;
     }
