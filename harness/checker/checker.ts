@@ -50,7 +50,17 @@ export interface CheckInput {
   faults: readonly FaultRecord[];
   /** How late the harness's own timers ran during the run: the machine's load, for the detection bounds. */
   machine: { loopDelayMaxMs: number; loopDelayP99Ms: number; loadAverage: number };
-  broker: { jobs?: QueueStats; results?: QueueStats; deadLetter?: QueueStats; error?: string };
+  /**
+   * The management API's queues once every process had stopped, and `live`: their counters read earlier, with the
+   * cluster idle but still connected, at monotonic ms `at` (a channel that closes can take its counts with it).
+   */
+  broker: {
+    jobs?: QueueStats;
+    results?: QueueStats;
+    deadLetter?: QueueStats;
+    error?: string;
+    live?: { at: number; jobs?: QueueStats; results?: QueueStats };
+  };
   history: readonly RecordedEvent[];
 }
 

@@ -2,6 +2,7 @@ import { ackedOnce } from "./acked-once.js";
 import { badInputSetAside } from "./bad-input-set-aside.js";
 import { brokerOracle } from "./broker-oracle.js";
 import type { Checker } from "./checker.js";
+import { confirmedBeforeAck } from "./confirmed-before-ack.js";
 import { detection } from "./detection.js";
 import { faultsLanded } from "./faults-landed.js";
 import { historyComplete } from "./history-complete.js";
@@ -15,6 +16,7 @@ import { servesAfterHeal } from "./serves-after-heal.js";
 /** The checks every run is judged by, in report order. */
 export const CHECKERS: readonly Checker[] = [
   ackedOnce,
+  confirmedBeforeAck,
   noneLost,
   brokerOracle,
   outputOracle,

@@ -250,20 +250,22 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
       "WARNING",
       `Harness: ${q.queue} still holds ${q.ready} ready and ${q.unacked} unacked messages ${QUIESCE_MS / 1000} s after the workload ended`,
     );
-  // Channels report their counters to the management API every 500 ms and a channel closed sooner loses its
-  // last report: give every channel a few reports after the last frame before the processes stop.
-  await sleep(1500);
-  // The broker's last word comes when nobody can change it any more: every process stopped, the queues idle.
+  const counted = [`${prefix}.jobs`, `${prefix}.results`];
+  // A channel that closes can take its last counts with it: read the counters while every connection is still
+  // up and idle, then the end state once nobody can change it any more.
+  const live = await settledQueueStats(broker, counted, counted)
+    .then(([jobs, results]) => ({ at: monotonicMs(), jobs, results }))
+    .catch(() => undefined);
   await faults.stop();
   await cluster.stop();
   let brokerStats: CheckInput["broker"];
   try {
     const [jobs, results, deadLetter] = await settledQueueStats(
       broker,
-      [`${prefix}.jobs`, `${prefix}.results`, `${prefix}.dead-letter`],
-      [`${prefix}.jobs`, `${prefix}.results`],
+      [...counted, `${prefix}.dead-letter`],
+      counted,
     );
-    brokerStats = { jobs, results, deadLetter };
+    brokerStats = { jobs, results, deadLetter, ...(live ? { live } : {}) };
   } catch (error) {
     brokerStats = { error: (error as Error).message };
   }

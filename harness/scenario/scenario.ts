@@ -44,6 +44,7 @@ export const WORKER_KINDS = [
   "standard",
   "ack-before-work",
   "ack-on-current-connection",
+  "ack-before-receipt",
   "no-heartbeat",
   "stop-after-nack",
   "no-delivery-limit",

@@ -59,6 +59,7 @@ describe("the recorded run, as it was", () => {
     const v = await judged();
     for (const c of NOT_OUTPUT) expect(v[c.name].status, `${c.name}: ${v[c.name].summary}`).toBe("pass");
     expect(v.detection.summary).toMatch(/freeze worker-4: Job\[2\] redelivered after \d+ ms/);
+    expect(v["confirmed-before-ack"].summary).toMatch(/^[1-9]\d* job ACKs, each after its result's RECEIPT/);
   });
 });
 
@@ -179,6 +180,35 @@ describe("one defect edited into the record", () => {
       /Job\[3\] \(chunk \d\): no result ever reached the broker: it is lost/,
     );
     expect(v["self-report"].status).toBe("fail");
+  });
+
+  it("an ACK moved before its result's RECEIPT: confirmed-before-ack fails, naming the job and the gap", async () => {
+    const v = await judged((r) => {
+      const { ack } = deliveryOf(r, 3, "worker-1");
+      const send = frames(r).find(
+        (f) => f.link === "worker-1" && f.command === "SEND" && f.headers["job-id"] === "3",
+      );
+      if (!ack || !send) throw new Error("the fixture has no result SEND and ACK of Job[3] on worker-1");
+      remove(r, ack);
+      r.wire.splice(r.wire.indexOf(send) + 1, 0, { ...ack, at: send.at + 1, firstAt: send.at + 1 });
+    });
+    expect(v["confirmed-before-ack"].status).toBe("fail");
+    expect(v["confirmed-before-ack"].summary).toMatch(
+      /1 of \d+ job ACKs came before their result was confirmed: Job\[3\] on worker-1: ACKed at \d+ ms, 1 ms after its result SEND, before that result's RECEIPT/,
+    );
+  });
+
+  it("an ACK moved before its result's SEND: confirmed-before-ack fails (the work was let go before it was done)", async () => {
+    const v = await judged((r) => {
+      const { message, ack } = deliveryOf(r, 3, "worker-1");
+      if (!ack) throw new Error("the fixture has no ACK of Job[3] on worker-1");
+      remove(r, ack);
+      r.wire.splice(r.wire.indexOf(message) + 1, 0, { ...ack, at: message.at + 1, firstAt: message.at + 1 });
+    });
+    expect(v["confirmed-before-ack"].status).toBe("fail");
+    expect(v["confirmed-before-ack"].summary).toMatch(
+      /Job\[3\] on worker-1: ACKed at \d+ ms, before its result was sent/,
+    );
   });
 
   it("a torn line in the record: history-complete cannot tell, nor can a check that then misses a frame", async () => {
