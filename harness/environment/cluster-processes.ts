@@ -22,6 +22,7 @@ const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, st
   "ack-before-work": { script: faulty("ack-before-work-worker.ts") },
   "ack-on-current-connection": { script: faulty("ack-on-current-connection-worker.ts") },
   "ack-before-receipt": { script: faulty("ack-before-receipt-worker.ts") },
+  "retries-ack": { script: faulty("retries-ack-worker.ts") },
   // The original's defect 1: no heart-beats negotiated, so a frozen worker holds its job forever.
   "no-heartbeat": { script: cliEntry("worker"), env: { HEARTBEAT: "0,0" } },
   "stop-after-nack": { script: faulty("stop-after-nack-worker.ts") },
@@ -36,6 +37,7 @@ const SERVER_KINDS: Record<ServerKind, { script: string; freshDataEachStart?: bo
   "dedup-by-chunk": { script: faulty("dedup-by-chunk-server.ts") },
   "crash-on-malformed": { script: faulty("crash-on-malformed-server.ts") },
   "ignores-failures": { script: faulty("ignores-failures-server.ts") },
+  "requeues-duplicates": { script: faulty("requeues-duplicates-server.ts") },
   // Keeps nothing across a restart, as a server holding its state in memory would.
   "memory-only": { script: cliEntry("server"), freshDataEachStart: true },
 };

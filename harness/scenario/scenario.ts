@@ -45,6 +45,7 @@ export const WORKER_KINDS = [
   "ack-before-work",
   "ack-on-current-connection",
   "ack-before-receipt",
+  "retries-ack",
   "no-heartbeat",
   "stop-after-nack",
   "no-delivery-limit",
@@ -59,6 +60,7 @@ export const SERVER_KINDS = [
   "dedup-by-chunk",
   "crash-on-malformed",
   "ignores-failures",
+  "requeues-duplicates",
   "memory-only",
 ] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];

@@ -40,6 +40,26 @@ describe("the new scenarios catch deliberately broken products", () => {
       "bad-input-set-aside",
       /never sent to the dead-letter queue/,
     ],
+    [
+      "broker-crash-unconfirmed",
+      ["--worker-kind", "ack-before-receipt"],
+      "confirmed-before-ack",
+      /job ACKs came before their result was confirmed: Job\[\d+\] on worker-\d: ACKed at \d+ ms, \d+ ms after its result SEND, before that result's RECEIPT/,
+    ],
+    [
+      "cut-on-ack",
+      ["--worker-kind", "retries-ack"],
+      "acked-once",
+      /on a connection that did not deliver what they name/,
+    ],
+    [
+      "worker-crash-on-receipt",
+      ["--server-kind", "requeues-duplicates"],
+      "broker-oracle",
+      /result queue ends with [1-9]\d* ready/,
+    ],
+    ["server-crash-publishing", ["--server-kind", "memory-only"], "liveness", /not done within/],
+    ["server-crash-timed", ["--server-kind", "memory-only"], "liveness", /not done within/],
   ])(
     "%s %s: %s fails",
     async (scenario, flags, check, witness) => {
