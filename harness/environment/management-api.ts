@@ -1,3 +1,4 @@
+import { isJsonObject, type JsonObject } from "../json-object.js";
 import type { BrokerHandle } from "./broker-environment.js";
 
 /** The broker's own view of a queue: the oracle that does not depend on Encore's logs. */
@@ -11,17 +12,14 @@ export interface QueueStats {
   ack: number;
 }
 
-interface QueueJson {
-  messages_ready?: number;
-  messages_unacknowledged?: number;
-  message_stats?: {
-    publish?: number;
-    deliver?: number;
-    deliver_get?: number;
-    redeliver?: number;
-    ack?: number;
-  };
-}
+/** A count the management API gave, or 0 where it gave none (it leaves out what has not happened yet). */
+const count = (o: JsonObject, key: string): number => {
+  const v = o[key];
+  if (v === undefined) return 0;
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new Error(`management API: ${key} is ${JSON.stringify(v)}`);
+  return v;
+};
 
 export async function queueStats(broker: BrokerHandle, queue: string): Promise<QueueStats | undefined> {
   const url = `${broker.managementUrl}/api/queues/%2F/${encodeURIComponent(queue)}`;
@@ -32,16 +30,17 @@ export async function queueStats(broker: BrokerHandle, queue: string): Promise<Q
   });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`management API ${url}: HTTP ${res.status}`);
-  const q = (await res.json()) as QueueJson;
-  const stats = q.message_stats ?? {};
+  const q: unknown = await res.json();
+  if (!isJsonObject(q)) throw new Error(`management API ${url}: not a queue object`);
+  const stats = isJsonObject(q.message_stats) ? q.message_stats : {};
   return {
     queue,
-    ready: q.messages_ready ?? 0,
-    unacked: q.messages_unacknowledged ?? 0,
-    publish: stats.publish ?? 0,
-    deliver: stats.deliver ?? 0,
-    redeliver: stats.redeliver ?? 0,
-    ack: stats.ack ?? 0,
+    ready: count(q, "messages_ready"),
+    unacked: count(q, "messages_unacknowledged"),
+    publish: count(stats, "publish"),
+    deliver: count(stats, "deliver"),
+    redeliver: count(stats, "redeliver"),
+    ack: count(stats, "ack"),
   };
 }
 
