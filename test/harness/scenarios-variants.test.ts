@@ -60,6 +60,8 @@ describe("the new scenarios catch deliberately broken products", () => {
     ],
     ["server-crash-publishing", ["--server-kind", "memory-only"], "liveness", /not done within/],
     ["server-crash-timed", ["--server-kind", "memory-only"], "liveness", /not done within/],
+    ["server-restart", ["--server-kind", "memory-only"], "liveness", /not done within/],
+    ["server-crash-merge", ["--server-kind", "ack-before-save"], "liveness", /a result ACKed and not kept/],
   ])(
     "%s %s: %s fails",
     async (scenario, flags, check, witness) => {
