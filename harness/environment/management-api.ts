@@ -21,13 +21,24 @@ const count = (o: JsonObject, key: string): number => {
   return v;
 };
 
-export async function queueStats(broker: BrokerHandle, queue: string): Promise<QueueStats | undefined> {
+/** One queue's resource on the management API, with the broker's credentials. */
+async function queueRequest(
+  broker: BrokerHandle,
+  queue: string,
+  method: "GET" | "DELETE",
+): Promise<{ url: string; res: Response }> {
   const url = `${broker.managementUrl}/api/queues/%2F/${encodeURIComponent(queue)}`;
   const auth = Buffer.from(`${broker.user}:${broker.password}`).toString("base64");
   const res = await fetch(url, {
+    method,
     headers: { authorization: `Basic ${auth}` },
     signal: AbortSignal.timeout(5000),
   });
+  return { url, res };
+}
+
+export async function queueStats(broker: BrokerHandle, queue: string): Promise<QueueStats | undefined> {
+  const { url, res } = await queueRequest(broker, queue, "GET");
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`management API ${url}: HTTP ${res.status}`);
   const q: unknown = await res.json();
@@ -90,5 +101,16 @@ export async function awaitDrained(
     emptyReadings = busy.length === 0 ? emptyReadings + 1 : 0;
     if (emptyReadings >= 2 || Date.now() > deadline) return busy;
     await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * Deletes a run's queues once it has been read, so a broker shared by a suite or a soak does not carry every
+ * earlier run's queues (each quorum queue is a Raft log of its own). A queue already gone is fine.
+ */
+export async function deleteQueues(broker: BrokerHandle, queues: readonly string[]): Promise<void> {
+  for (const queue of queues) {
+    const { url, res } = await queueRequest(broker, queue, "DELETE");
+    if (!res.ok && res.status !== 404) throw new Error(`management API DELETE ${url}: HTTP ${res.status}`);
   }
 }

@@ -11,7 +11,7 @@ import { WorkloadRunner } from "../client/workload.js";
 import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import { ClusterProcesses } from "../environment/cluster-processes.js";
 import { LinkProxies } from "../environment/link-proxies.js";
-import { awaitDrained, settledQueueStats } from "../environment/management-api.js";
+import { awaitDrained, deleteQueues, settledQueueStats } from "../environment/management-api.js";
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
 import { startToxiproxy } from "../environment/toxiproxy-provider.js";
 import { OperationLog } from "../history/operations.js";
@@ -269,6 +269,9 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   } catch (error) {
     brokerStats = { error: (error as Error).message };
   }
+  await deleteQueues(broker, [...counted, `${prefix}.dead-letter`]).catch((error: Error) =>
+    timeline.write("WARNING", `Harness: the run's queues could not be deleted: ${error.message}`),
+  );
   const linkFacts = links.map((link, i) => {
     const target = i === 0 ? undefined : cluster.target(i, broker);
     return { link, index: i, pid: target?.pid ?? cluster.serverPid, workerId: target?.workerId ?? null };
