@@ -22,7 +22,7 @@ const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, st
   "ack-before-work": { script: faulty("ack-before-work-worker.ts") },
   "ack-on-current-connection": { script: faulty("ack-on-current-connection-worker.ts") },
   "ack-before-receipt": { script: faulty("ack-before-receipt-worker.ts") },
-  "retries-ack": { script: faulty("retries-ack-worker.ts") },
+  "no-reconnect": { script: faulty("no-reconnect-worker.ts") },
   // The original's defect 1: no heart-beats negotiated, so a frozen worker holds its job forever.
   "no-heartbeat": { script: cliEntry("worker"), env: { HEARTBEAT: "0,0" } },
   "stop-after-nack": { script: faulty("stop-after-nack-worker.ts") },

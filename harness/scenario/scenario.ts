@@ -45,7 +45,7 @@ export const WORKER_KINDS = [
   "ack-before-work",
   "ack-on-current-connection",
   "ack-before-receipt",
-  "retries-ack",
+  "no-reconnect",
   "no-heartbeat",
   "stop-after-nack",
   "no-delivery-limit",

@@ -48,9 +48,9 @@ describe("the new scenarios catch deliberately broken products", () => {
     ],
     [
       "cut-on-ack",
-      ["--worker-kind", "retries-ack"],
-      "acked-once",
-      /on a connection that did not deliver what they name/,
+      ["--worker-kind", "no-reconnect"],
+      "serves-after-heal",
+      /worker-\d never subscribed to the job queue again after its cut was healed/,
     ],
     [
       "worker-crash-on-receipt",
