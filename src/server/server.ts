@@ -47,6 +47,9 @@ export class EncoreServer {
       state.music = {};
       state.jobs = {};
       await store.save();
+      // A merge still writing a removed song's files would refill its folder as it is deleted (found by the soak,
+      // seed 5050: the reset answered 500 "ENOTEMPTY" after it had already cleared the state).
+      await pipeline.settled(songs);
       await Promise.all(songs.map((id) => music.removeFiles(id)));
       log.warn(
         `Server: reset: ${songs.length} songs removed, ${inFlight} jobs in flight cancelled (not acknowledged as done)`,

@@ -97,6 +97,11 @@ export class SongPipeline {
     }
   }
 
+  /** Waits for the background work (a merge, a recovery) of these songs, however it ends. */
+  async settled(ids: readonly number[]): Promise<void> {
+    await Promise.allSettled(ids.map((id) => this.running.get(id)));
+  }
+
   /** Waits for the background work of every song (tests and shutdown). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
