@@ -8,6 +8,7 @@ import { StompLink } from "../stomp/link.js";
 import { linkOptions } from "../stomp/link-options.js";
 import { buildHttpApp } from "./http-app.js";
 import { MusicService } from "./music-service.js";
+import { resetAll } from "./reset.js";
 import { ResultCollector } from "./result-collector.js";
 import { SongPipeline } from "./song-pipeline.js";
 import { StateStore } from "./state-store.js";
@@ -39,27 +40,7 @@ export class EncoreServer {
     const pipeline = new SongPipeline(store, music, log, events);
     const collector = new Collector(store, pipeline, link, queues, log, events);
 
-    const reset = async (): Promise<number> => {
-      const state = store.state;
-      const inFlight = Object.values(state.jobs).filter((j) => !j.accepted).length;
-      const songs = Object.keys(state.music).map(Number);
-      state.epoch++;
-      state.music = {};
-      state.jobs = {};
-      await store.save();
-      // A merge still writing a removed song's files would refill its folder as it is deleted (found by the soak,
-      // seed 5050: the reset answered 500 "ENOTEMPTY" after it had already cleared the state).
-      await pipeline.settled(songs);
-      await Promise.all(songs.map((id) => music.removeFiles(id)));
-      log.warn(
-        `Server: reset: ${songs.length} songs removed, ${inFlight} jobs in flight cancelled (not acknowledged as done)`,
-      );
-      // Workers drop the cancelled jobs; any result that still comes back is for no job and is dropped too.
-      music
-        .announceReset(state.epoch)
-        .catch((error: Error) => log.warn(`Server: reset not announced: ${error.message}`));
-      return inFlight;
-    };
+    const reset = () => resetAll({ store, pipeline, music, log });
 
     const app = await buildHttpApp({
       store,

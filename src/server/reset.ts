@@ -1,0 +1,38 @@
+import type { Logger } from "../log/logger.js";
+import type { MusicService } from "./music-service.js";
+import type { SongPipeline } from "./song-pipeline.js";
+import type { StateStore } from "./state-store.js";
+
+/** What a reset touches: the state, the songs' background work, their files, and the workers' control topic. */
+export interface ResetParts {
+  store: StateStore;
+  pipeline: Pick<SongPipeline, "settled">;
+  music: Pick<MusicService, "removeFiles" | "announceReset">;
+  log: Logger;
+}
+
+/**
+ * POST /reset: every song and job is forgotten under a new epoch, saved first so a restart cannot bring them
+ * back; then their files go. Returns how many jobs were in flight (cancelled, not acknowledged as done).
+ */
+export async function resetAll({ store, pipeline, music, log }: ResetParts): Promise<number> {
+  const state = store.state;
+  const inFlight = Object.values(state.jobs).filter((j) => !j.accepted).length;
+  const songs = Object.keys(state.music).map(Number);
+  state.epoch++;
+  state.music = {};
+  state.jobs = {};
+  await store.save();
+  // A merge still writing a removed song's files would refill its folder as it is deleted (found by the soak,
+  // seed 5050: the reset answered 500 "ENOTEMPTY" after it had already cleared the state).
+  await pipeline.settled(songs);
+  await Promise.all(songs.map((id) => music.removeFiles(id)));
+  log.warn(
+    `Server: reset: ${songs.length} songs removed, ${inFlight} jobs in flight cancelled (not acknowledged as done)`,
+  );
+  // Workers drop the cancelled jobs; any result that still comes back is for no job and is dropped too.
+  music
+    .announceReset(state.epoch)
+    .catch((error: Error) => log.warn(`Server: reset not announced: ${error.message}`));
+  return inFlight;
+}
