@@ -3,11 +3,16 @@ import { isFrame } from "../wire/wire-query.js";
 import type { WireEvent } from "../wire/wire-tap.js";
 import type { Checker } from "./checker.js";
 
+/** A result SEND for a job: when it went, and whether its RECEIPT came back. */
+interface SentResult {
+  at: number;
+  confirmed: boolean;
+}
+
 /** What a worker link did with one delivery of a job, in wire order. */
 interface Held {
-  deliveredAt: number;
-  /** Each result SEND for the job since the delivery: its receipt key, and whether that RECEIPT came back. */
-  results: { key: string; at: number; confirmed: boolean }[];
+  /** Each result SEND for the job since the delivery. */
+  results: SentResult[];
   /** An ACK that no result preceded: fine for a cancelled job, a defect if a result follows it. */
   ackedBareAt?: number;
 }
@@ -33,7 +38,8 @@ export function earlyAcks(
 ): { acks: number; early: EarlyAck[] } {
   const classifier = new FrameClassifier(queues);
   const held = new Map<string, Held>();
-  const receiptOwner = new Map<string, string>();
+  // By `connection/receipt id`: the RECEIPT that confirms a result names it so.
+  const awaitingReceipt = new Map<string, SentResult>();
   const early: EarlyAck[] = [];
   let acks = 0;
   for (const f of wire.filter(isFrame)) {
@@ -42,11 +48,11 @@ export function earlyAcks(
     const key = `${f.link}/${c.job}`;
     const at = Math.round(f.at - origin);
     const h = held.get(key);
-    if (c.event === "job-delivered") held.set(key, { deliveredAt: at, results: [] });
+    if (c.event === "job-delivered") held.set(key, { results: [] });
     else if (c.event === "result-sent" && h) {
-      const receipt = `${f.connection}/${f.headers.receipt ?? "none"}`;
-      h.results.push({ key: receipt, at, confirmed: false });
-      receiptOwner.set(receipt, key);
+      const sent: SentResult = { at, confirmed: false };
+      h.results.push(sent);
+      if (f.headers.receipt !== undefined) awaitingReceipt.set(`${f.connection}/${f.headers.receipt}`, sent);
       if (h.ackedBareAt !== undefined) {
         early.push({
           link: f.link,
@@ -57,9 +63,8 @@ export function earlyAcks(
         h.ackedBareAt = undefined;
       }
     } else if (c.event === "result-receipt") {
-      const receipt = `${f.connection}/${f.headers["receipt-id"]}`;
-      const r = held.get(receiptOwner.get(receipt) ?? "")?.results.find((x) => x.key === receipt);
-      if (r) r.confirmed = true;
+      const sent = awaitingReceipt.get(`${f.connection}/${f.headers["receipt-id"]}`);
+      if (sent) sent.confirmed = true;
     } else if (c.event === "job-ack" && h) {
       acks++;
       if (h.results.length === 0) h.ackedBareAt = at;

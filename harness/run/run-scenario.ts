@@ -251,25 +251,25 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
       `Harness: ${q.queue} still holds ${q.ready} ready and ${q.unacked} unacked messages ${QUIESCE_MS / 1000} s after the workload ended`,
     );
   const counted = [`${prefix}.jobs`, `${prefix}.results`];
+  const runQueues = [...counted, `${prefix}.dead-letter`];
   // A channel that closes can take its last counts with it: read the counters while every connection is still
   // up and idle, then the end state once nobody can change it any more.
   const live = await settledQueueStats(broker, counted, counted)
     .then(([jobs, results]) => ({ at: monotonicMs(), jobs, results }))
-    .catch(() => undefined);
+    .catch((error: Error) => {
+      timeline.write("WARNING", `Harness: the broker's counters could not be read live: ${error.message}`);
+      return undefined;
+    });
   await faults.stop();
   await cluster.stop();
   let brokerStats: CheckInput["broker"];
   try {
-    const [jobs, results, deadLetter] = await settledQueueStats(
-      broker,
-      [...counted, `${prefix}.dead-letter`],
-      counted,
-    );
+    const [jobs, results, deadLetter] = await settledQueueStats(broker, runQueues, counted);
     brokerStats = { jobs, results, deadLetter, ...(live ? { live } : {}) };
   } catch (error) {
     brokerStats = { error: (error as Error).message };
   }
-  await deleteQueues(broker, [...counted, `${prefix}.dead-letter`]).catch((error: Error) =>
+  await deleteQueues(broker, runQueues).catch((error: Error) =>
     timeline.write("WARNING", `Harness: the run's queues could not be deleted: ${error.message}`),
   );
   const linkFacts = links.map((link, i) => {
