@@ -18,6 +18,7 @@ import { OperationLog } from "../history/operations.js";
 import { NEMESES } from "../nemesis/index.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { planRun } from "../schedule/plan.js";
+import { SubscriptionWatch } from "../wire/subscription-watch.js";
 import { WireLog } from "../wire/wire-log.js";
 import { WireTriggers } from "../wire/wire-triggers.js";
 import type { Cleanup } from "./cleanup.js";
@@ -97,6 +98,19 @@ export async function startBroker(
  * One run, Jepsen-style: set up the environment, start the cluster, feed it the song while the nemesis acts
  * on the schedule, record everything, tear it all down, then let the checkers judge the history.
  */
+/** The workload starts once the broker has confirmed every worker's jobs subscription, as seen on the wire. */
+async function awaitSubscriptions(watch: SubscriptionWatch, links: string[], log: Logger): Promise<void> {
+  const subscribed = await watch.all(links, 60_000);
+  const unconfirmed = subscribed.filter((s) => s.how === "sent").map((s) => s.link);
+  log.info(
+    `Harness: the broker confirmed the jobs subscription of ${links.length - unconfirmed.length} of ${links.length} workers`,
+  );
+  if (unconfirmed.length > 0)
+    log.warn(
+      `Harness: ${unconfirmed.join(", ")} subscribed without asking a RECEIPT: when the queue began delivering to them is not known`,
+    );
+}
+
 export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const { scenario, seed, cleanup } = opts;
   const startedWall = Date.now();
@@ -186,8 +200,17 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     (link) => proxies.port(link),
   );
   cleanup.add("cluster processes", () => cluster.stop());
+  const prefix = cluster.settings.queuePrefix;
+  const queues = {
+    jobs: `/queue/${prefix}.jobs`,
+    results: `/queue/${prefix}.results`,
+    deadLetter: `/queue/${prefix}.dead-letter`,
+  };
+  const jobsSubscribed = new SubscriptionWatch(queues.jobs);
+  wire?.listen(jobsSubscribed.see);
   await cluster.startServer();
   await cluster.startWorkers(scenario, plan);
+  if (wire) await awaitSubscriptions(jobsSubscribed, links.slice(1), log);
   // RabbitMQ 3.10 may bring a quorum queue killed -9 within about a second of its creation back leaderless and
   // empty (measured: 13 of 13 kills 10–881 ms after, 0 of 16 kills 1.1–2.8 s after). That is the broker's defect,
   // not the product's: the jobs queue (declared by the workers' SUBSCRIBE) gets past it before any fault.
@@ -199,17 +222,11 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
 
-  const prefix = cluster.settings.queuePrefix;
-  const queues = {
-    jobs: `/queue/${prefix}.jobs`,
-    results: `/queue/${prefix}.results`,
-    deadLetter: `/queue/${prefix}.dead-letter`,
-  };
   const client = new WorkloadRunner(cluster.url, scenario, files, plan.budgetMs, timeline, ops);
   const triggers = wire ? new WireTriggers(queues, (music) => client.labelOf(music)) : undefined;
   if (wire && triggers) {
     wire.onBefore = triggers.before;
-    wire.onRecord = triggers.after;
+    wire.listen(triggers.after);
   }
   faults = new FaultSchedule(
     plan,

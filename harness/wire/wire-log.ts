@@ -21,15 +21,19 @@ export class WireLog {
     });
   }
 
-  /** Every event as recorded, in order, for the wire triggers (a frame: after it was passed on). */
-  onRecord: ((event: WireEvent) => void) | undefined;
+  private readonly listeners: Array<(event: WireEvent) => void> = [];
   /** Every frame before it is passed on. */
   onBefore: BeforeFrame | undefined;
 
   readonly record = (event: WireEvent): void => {
     this.stream.write(`${JSON.stringify(event)}\n`);
-    this.onRecord?.(event);
+    for (const listener of this.listeners) listener(event);
   };
+
+  /** Every event from now on as recorded, in order (a frame: after it was passed on). */
+  listen(listener: (event: WireEvent) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** A tap whose events go to this log; close() stops it. */
   async tap(link: string, upstream: HostPort): Promise<WireTap> {

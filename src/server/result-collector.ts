@@ -35,8 +35,9 @@ export class ResultCollector {
     private readonly events: EventLog,
   ) {}
 
-  start(): void {
-    this.link.subscribe(
+  /** Resolves once the broker has the results subscription. */
+  start(): Promise<void> {
+    return this.link.subscribe(
       this.queues.results,
       { ack: "client-individual", "prefetch-count": "4" },
       (delivery) => {

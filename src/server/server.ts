@@ -52,7 +52,7 @@ export class EncoreServer {
     });
     const session = await link.start();
     log.info(`Server: connected to the broker (heart-beat ${session.negotiatedHeartbeat.join(",")})`);
-    collector.start();
+    await collector.start();
     pipeline.recover();
     const address = await app.listen({ host: settings.serverHost, port: settings.serverPort });
     const url = address.replace("[::1]", "localhost");

@@ -62,10 +62,14 @@ export class StompLink {
     this.lossListeners.push(listener);
   }
 
-  subscribe(destination: string, headers: Headers, handler: (delivery: Delivery) => void): void {
+  /**
+   * Resolves once the broker confirmed the subscription on the current connection (at once if there is none);
+   * the link subscribes again on every later connection by itself.
+   */
+  subscribe(destination: string, headers: Headers, handler: (delivery: Delivery) => void): Promise<void> {
     const subscription = { destination, headers, handler };
     this.subscriptions.push(subscription);
-    if (this.session?.isAlive) this.attach(this.session, subscription);
+    return this.session?.isAlive ? this.attach(this.session, subscription) : Promise.resolve();
   }
 
   async publish(destination: string, headers: Headers, body: Buffer | string): Promise<void> {
@@ -135,7 +139,7 @@ export class StompLink {
       failures = 0;
       this.session = session;
       const lost = new Promise<Error>((resolve) => session.onDeath(resolve));
-      for (const subscription of this.subscriptions) this.attach(session, subscription);
+      for (const subscription of this.subscriptions) void this.attach(session, subscription);
       for (const waiter of this.waiters.splice(0)) waiter(session);
       for (const listener of this.connectListeners) listener(session);
       const error = await lost;
@@ -146,8 +150,8 @@ export class StompLink {
     }
   }
 
-  private attach(session: StompSession, subscription: Subscription): void {
-    session.subscribe(subscription.destination, subscription.headers, (headers, body) =>
+  private attach(session: StompSession, subscription: Subscription): Promise<void> {
+    const confirmed = session.subscribe(subscription.destination, subscription.headers, (headers, body) =>
       subscription.handler({
         headers,
         body,
@@ -156,6 +160,11 @@ export class StompLink {
         ack: () => session.ack(headers),
         nack: (extra) => session.nack(headers, extra),
       }),
+    );
+    // A subscription that dies with its connection is attached again by the reconnect loop.
+    return confirmed.then(
+      () => {},
+      () => {},
     );
   }
 

@@ -86,23 +86,30 @@ export class StompSession {
     else listener(new ConnectionLostError("connection already lost"));
   }
 
-  /** Subscription ids are unique per connection, so an old ack id can never match a new connection's message. */
+  /**
+   * Resolves with the subscription's id once the broker's RECEIPT says it is active: only then will the queue
+   * deliver to this connection. Ids are unique per connection, so an old ack id never matches a new one's message.
+   */
   subscribe(
     destination: string,
     headers: Headers,
     onMessage: (headers: Headers, body: Buffer) => void,
-  ): string {
+  ): Promise<string> {
     const id = `${this.id}-${++this.nextSubscription}`;
-    this.client.subscribe({ ...headers, destination, id }, (error, message) => {
-      if (error) return;
-      const chunks: Buffer[] = [];
-      message.on("data", (chunk: Buffer) => chunks.push(chunk));
-      message.on("end", () =>
-        onMessage((message as unknown as { headers: Headers }).headers, Buffer.concat(chunks)),
-      );
-      message.on("error", () => {});
-    });
-    return id;
+    return this.receipted((onReceipt) => {
+      const receipt = `subscribe-${id}`;
+      // stompit's subscribe() takes no receipt option; sendFrame() keeps its receipts in this table.
+      (this.client as unknown as { _receipts: Record<string, () => void> })._receipts[receipt] = onReceipt;
+      this.client.subscribe({ ...headers, destination, id, receipt }, (error, message) => {
+        if (error) return;
+        const chunks: Buffer[] = [];
+        message.on("data", (chunk: Buffer) => chunks.push(chunk));
+        message.on("end", () =>
+          onMessage((message as unknown as { headers: Headers }).headers, Buffer.concat(chunks)),
+        );
+        message.on("error", () => {});
+      });
+    }).then(() => id);
   }
 
   send(destination: string, headers: Headers, body: Buffer): Promise<void> {

@@ -42,14 +42,16 @@ export class Worker {
 
   async start(): Promise<void> {
     const session = await this.link.start();
-    this.link.subscribe(this.queues.control, {}, (d) => this.onControl(d));
-    this.link.subscribe(
-      this.queues.jobs,
-      { ack: "client-individual", "prefetch-count": "1", ...JOB_QUEUE_ARGS },
-      (d) => {
-        this.busy = this.busy.then(() => this.onJob(d));
-      },
-    );
+    await Promise.all([
+      this.link.subscribe(this.queues.control, {}, (d) => this.onControl(d)),
+      this.link.subscribe(
+        this.queues.jobs,
+        { ack: "client-individual", "prefetch-count": "1", ...JOB_QUEUE_ARGS },
+        (d) => {
+          this.busy = this.busy.then(() => this.onJob(d));
+        },
+      ),
+    ]);
     this.log.info(
       `${this.name} connected (heart-beat ${session.negotiatedHeartbeat.join(",")}), waiting for jobs` +
         (this.settings.workerMinJobMs > 0

@@ -47,8 +47,9 @@ describe("the STOMP transport on a real RabbitMQ", () => {
     const session = await StompSession.connect(connectOptions([0, 0]));
     const lost = new Promise<Error>((resolve) => session.onDeath(resolve));
     // RabbitMQ answers an unknown destination type with an ERROR frame whose body is text/plain.
-    session.subscribe("/nonsense/destination", {}, () => {});
+    const subscribed = session.subscribe("/nonsense/destination", {}, () => {});
     const error = await lost;
+    await expect(subscribed).rejects.toBeInstanceOf(ConnectionLostError);
     expect(error).toBeInstanceOf(ConnectionLostError);
     expect(error.message).toMatch(/destination/i);
     expect(session.isAlive).toBe(false);

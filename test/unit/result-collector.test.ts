@@ -88,10 +88,11 @@ describe("ResultCollector", () => {
     const link = {
       subscribe: (_d: string, _h: unknown, handler: (d: Delivery) => void) => {
         deliver = handler;
+        return Promise.resolve();
       },
     } as unknown as StompLink;
     const collector = new ResultCollector(store, pipeline, link, destinations("t"), log, events);
-    collector.start();
+    await collector.start();
 
     deliver?.(resultDelivery(() => Promise.reject(new Error("connection is gone"))));
     await collector.drained();
