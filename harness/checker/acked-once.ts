@@ -15,6 +15,15 @@ function explainedRepeats(input: CheckInput, chunk: ChunkLedger): number {
   return acked.filter((d, i) => i > 0 && crashes.some((c) => c.at >= acked[i - 1].at && c.at <= d.at)).length;
 }
 
+/**
+ * Copies a broker crash may have lost: a job SEND the broker never confirmed, with a crash proven after it. (One
+ * it confirmed must survive a crash; one unconfirmed with no crash after it reached a live broker.)
+ */
+function crashLostCopies(input: CheckInput, chunk: ChunkLedger): number {
+  const crashes = input.faults.filter((f) => f.fault === "broker-crash" && f.proof.landed);
+  return chunk.unconfirmedAt.filter((at) => crashes.some((c) => c.at >= at)).length;
+}
+
 export const ackedOnce: Checker = {
   name: "acked-once",
   judgesFrom: ["wire", "operations"],
@@ -24,11 +33,15 @@ export const ackedOnce: Checker = {
   check(input) {
     const wrongConnection = input.strayAcks.filter((a) => a.command === "ACK");
     const missing = missingChunks(input).length;
-    // A server restarted before a job's RECEIPT came back publishes it again: each copy is ACKed once, plus the
-    // ACKs of a copy that a broker crash lost.
+    // A job whose RECEIPT did not come back is published again (after a reconnect or a server restart): each
+    // copy is ACKed once, less the copies a broker crash lost before confirming them, plus the ACKs of a copy
+    // that a broker crash lost after it was ACKed.
     const wrong = input.ledger.filter((c) => {
       const copies = Math.max(1, c.published);
-      return c.acks < copies || c.acks > copies + explainedRepeats(input, c);
+      return (
+        c.acks < Math.max(1, copies - crashLostCopies(input, c)) ||
+        c.acks > copies + explainedRepeats(input, c)
+      );
     });
     const stray = wrongConnection[0];
     if (stray) {

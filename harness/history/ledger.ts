@@ -35,6 +35,9 @@ export interface ChunkLedger {
   chunk: number;
   /** Job SENDs from the server that reached the broker. */
   published: number;
+  /** When (ms since the start) each of those SENDs went out that never had a RECEIPT back: a broker crash after
+   * one may have lost it. */
+  unconfirmedAt: number[];
   deliveries: DeliveryAttempt[];
   /** ACKs that reached the broker on the connection that delivered the job. */
   acks: number;

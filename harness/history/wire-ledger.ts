@@ -85,6 +85,7 @@ export function buildWireLedger(
         music: Number(f.headers["music-id"] ?? 0),
         chunk: Number(f.headers["chunk-index"] ?? -1),
         published: 0,
+        unconfirmedAt: [],
         deliveries: [],
         acks: 0,
         resultsPublished: 0,
@@ -99,6 +100,7 @@ export function buildWireLedger(
   // Subscriptions per connection, so a MESSAGE's queue is known even where its destination header is absent.
   const subscribed = new Map<string, string>();
   const receiptsAsked = new Map<string, number>();
+  const jobReceiptsAsked = new Map<string, { job: number; at: number }>();
   const receiptsBack = new Set<string>();
   for (const f of frames) {
     if (f.command === "SUBSCRIBE" && f.headers.id)
@@ -126,8 +128,11 @@ export function buildWireLedger(
     const at = f.at - origin;
     const destination = f.command === "SEND" || f.command === "MESSAGE" ? destinationOf(f) : undefined;
     if (f.command === "SEND" && job !== undefined && f.direction === "to-broker") {
-      if (destination === queues.jobs) entry(job, f).published++;
-      else if (destination === queues.results) {
+      if (destination === queues.jobs) {
+        entry(job, f).published++;
+        if (f.headers.receipt) jobReceiptsAsked.set(`${f.connection}/${f.headers.receipt}`, { job, at });
+        else entry(job, f).unconfirmedAt.push(at);
+      } else if (destination === queues.results) {
         const c = entry(job, f);
         c.resultsPublished++;
         if (f.headers.receipt) receiptsAsked.set(`${f.connection}/${f.headers.receipt}`, job);
@@ -186,6 +191,8 @@ export function buildWireLedger(
     const chunk = chunks.get(job);
     if (chunk && receiptsBack.has(key)) chunk.resultsReceipted++;
   }
+  for (const [key, { job, at }] of jobReceiptsAsked)
+    if (!receiptsBack.has(key)) chunks.get(job)?.unconfirmedAt.push(at);
 
   // An attempt whose connection closed before its ACK ended there: by the fault on its link, if one was on.
   for (const { attempt, connection } of jobDeliveries.values()) {

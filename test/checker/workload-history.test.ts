@@ -370,3 +370,35 @@ describe("chaos-5042, as recorded and edited", () => {
     );
   });
 });
+
+/**
+ * chaos-5039 (found by the soak): the broker was killed as the server sent jobs 7–11; their RECEIPTs never came,
+ * the server sent them again after the restart, and only those second copies existed to be ACKed (once each).
+ */
+describe("chaos-5039, as recorded and edited", () => {
+  it("passes acked-once as recorded: copies the broker never confirmed before its crash may be gone", async () => {
+    const v = await judged("chaos-5039");
+    expect(v["acked-once"].status, v["acked-once"].summary).toBe("pass");
+    expect(v["none-lost"].status).toBe("pass");
+  });
+
+  it("the first copy of Job[7] confirmed before the crash, yet ACKed once in all: a fail", async () => {
+    const v = await judged("chaos-5039", (r) => {
+      const send = frames(r).find(
+        (f) =>
+          f.command === "SEND" && f.headers["job-id"] === "7" && f.link === "server" && f.connection === 1,
+      );
+      if (!send) throw new Error("the fixture has no first SEND of Job[7]");
+      r.wire.push({
+        ...send,
+        direction: "from-broker",
+        command: "RECEIPT",
+        at: send.at + 1,
+        firstAt: send.at + 1,
+        headers: { "receipt-id": send.headers.receipt ?? "" },
+      });
+    });
+    expect(v["acked-once"].status).toBe("fail");
+    expect(v["acked-once"].summary).toMatch(/Job\[7\]: 1 ACKs of 2 published/);
+  });
+});
