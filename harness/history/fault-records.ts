@@ -57,6 +57,7 @@ export function faultRecords(
         link: target.link,
         invokedAt: invoke.at,
         at: outcome.at,
+        healInvokedAt: heal?.at,
         healedAt,
         observed: outcome.value,
         params,

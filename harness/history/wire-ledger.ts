@@ -118,7 +118,10 @@ export function buildWireLedger(
   const notChunks = new Set<string>();
 
   for (const f of frames) {
-    if (notAChunk(f)) {
+    // Deliveries from other queues (the product's epoch stream) are no chunk's either.
+    const elsewhere =
+      f.command === "MESSAGE" && ![queues.jobs, queues.results].includes(destinationOf(f) ?? "");
+    if (notAChunk(f) || elsewhere) {
       if (f.command === "MESSAGE" && f.headers.ack) notChunks.add(`${f.connection}/${f.headers.ack}`);
       continue;
     }

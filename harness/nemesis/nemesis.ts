@@ -40,6 +40,8 @@ export interface FaultWindow {
   /** Monotonic ms when the fault's operation was invoked, and when it completed ok. */
   invokedAt: number;
   at: number;
+  /** When the heal was asked for (the link may change from then on), and when it was done. */
+  healInvokedAt?: number;
   healedAt?: number;
   /** What the operation observed (ok value). */
   observed: OpValue;

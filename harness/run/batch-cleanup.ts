@@ -9,8 +9,10 @@ export class BatchCleanup {
   private current: Cleanup | undefined;
   interrupted = false;
 
+  /** A run that begins after Ctrl-C (the batch was between runs) is undone as it goes. */
   readonly track = (cleanup: Cleanup | undefined): void => {
     this.current = cleanup;
+    if (this.interrupted) void cleanup?.run();
   };
 
   /** process.on, not once: execa's signal-exit re-raises a signal that no other listener is left to handle. */

@@ -6,23 +6,34 @@ export class Cleanup {
   private readonly steps: { what: string; undo: () => Promise<void> | void }[] = [];
   private running: Promise<string[]> | undefined;
 
+  /** After run() began (Ctrl-C while the run was still starting things), a step is undone at once instead. */
   add(what: string, undo: () => Promise<void> | void): void {
-    this.steps.push({ what, undo });
+    if (!this.running) {
+      this.steps.push({ what, undo });
+      return;
+    }
+    const late = attempt(what, undo);
+    this.running = Promise.all([this.running, late]).then(([failures, more]) => [...failures, ...more]);
   }
 
   /** Runs every step once; returns the failures as messages. */
   run(): Promise<string[]> {
     this.running ??= (async () => {
       const failures: string[] = [];
-      for (const step of this.steps.splice(0).reverse()) {
-        try {
-          await step.undo();
-        } catch (error) {
-          failures.push(`${step.what}: ${(error as Error).message}`);
-        }
-      }
+      for (const step of this.steps.splice(0).reverse())
+        failures.push(...(await attempt(step.what, step.undo)));
       return failures;
     })();
     return this.running;
+  }
+}
+
+/** Runs `undo` (its synchronous part at once); resolves with its failure as a message, if it failed. */
+async function attempt(what: string, undo: () => Promise<void> | void): Promise<string[]> {
+  try {
+    await undo();
+    return [];
+  } catch (error) {
+    return [`${what}: ${(error as Error).message}`];
   }
 }

@@ -286,7 +286,8 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   } catch (error) {
     brokerStats = { error: (error as Error).message };
   }
-  await deleteQueues(broker, runQueues).catch((error: Error) =>
+  // Every queue the run's prefix names (the product's epoch stream too), so a shared broker does not fill up.
+  await deleteQueues(broker, [...runQueues, `${prefix}.epochs`]).catch((error: Error) =>
     timeline.write("WARNING", `Harness: the run's queues could not be deleted: ${error.message}`),
   );
   const linkFacts = links.map((link, i) => {

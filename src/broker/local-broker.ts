@@ -194,10 +194,14 @@ export class LocalBroker implements BrokerEndpoint {
 
   private startReaper(groupId: number): void {
     this.stopReaper();
-    // A shell, not this process, so it survives our SIGKILL: when we are gone it stops the node and epmd.
+    // A shell, not this process, so it survives our SIGKILL: when we are gone it stops the node and epmd (which
+    // refuses to stop until the killed node's registration is gone, as in stop()).
     const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done
 kill -TERM -${groupId} 2>/dev/null; sleep 3; kill -KILL -${groupId} 2>/dev/null
-ERL_EPMD_PORT=${this.epmdPort} epmd -kill >/dev/null 2>&1
+for i in $(seq 40); do
+  ERL_EPMD_PORT=${this.epmdPort} epmd -kill 2>&1 | grep -qi 'living nodes' || break
+  sleep 0.25
+done
 ${this.ownsDir ? `rm -rf '${this.dir}'` : ""}`;
     this.reaper = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
     this.reaper.unref();

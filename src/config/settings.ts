@@ -23,6 +23,10 @@ interface SettingSpec<T> {
 
 const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;
 
+/** A chunk's result is 4 stems of 32-bit stereo at 44.1 kHz, 1.41 MB a second; RabbitMQ refuses a message
+ * above 128 MiB (95 s of result), and a result that can never be published would be retried for ever. */
+const MAX_RESULT_SECONDS = 90;
+
 export const SETTINGS = {
   brokerHost: spec({
     env: "BROKER_HOST",
@@ -99,14 +103,14 @@ export const SETTINGS = {
     flag: "receipt-timeout-ms",
     parse: integer(100, 600_000),
     default: "30000",
-    doc: "how long a publish or ACK waits for its RECEIPT before the connection is declared dead",
+    doc: "how long a publish or ACK waits for its RECEIPT before the connection is declared dead; a publish waits 1 ms more per 256 bytes of its body",
   }),
   queuePrefix: spec({
     env: "QUEUE_PREFIX",
     flag: "queue-prefix",
     parse: queueName,
     default: "encore",
-    doc: "prefix of the queues: <prefix>.jobs, <prefix>.results, <prefix>.dead-letter, topic <prefix>.control",
+    doc: "prefix of the queues: <prefix>.jobs, <prefix>.results, <prefix>.dead-letter, stream <prefix>.epochs",
   }),
   serverHost: spec({
     env: "SERVER_HOST",
@@ -160,9 +164,9 @@ export const SETTINGS = {
   maxChunkSeconds: spec({
     env: "MAX_CHUNK_SECONDS",
     flag: "max-chunk-seconds",
-    parse: decimal(1, 3600),
+    parse: decimal(1, MAX_RESULT_SECONDS),
     default: "60",
-    doc: "longest chunk in any mode: longer songs get more chunks, so a result (4 stems, 32-bit) stays far below RabbitMQ's 128 MiB message limit",
+    doc: `longest chunk in any mode, at most ${MAX_RESULT_SECONDS}: longer songs get more chunks, so a result (4 stems, 32-bit stereo: 1.41 MB a second) stays below RabbitMQ's 128 MiB message limit`,
   }),
   engine: spec({
     env: "ENGINE",
@@ -198,6 +202,20 @@ export const SETTINGS = {
     parse: integer(0, 86_400_000),
     default: "0",
     doc: "synthetic minimum time per job, to emulate a slow model (logged as synthetic)",
+  }),
+  workerCpuMs: spec({
+    env: "WORKER_CPU_MS",
+    flag: "cpu-ms",
+    parse: integer(0, 86_400_000),
+    default: "0",
+    doc: "CPU the engine burns per job before separating (a test mode: a model slow because it computes)",
+  }),
+  workerStopGraceMs: spec({
+    env: "WORKER_STOP_GRACE_MS",
+    flag: "stop-grace-ms",
+    parse: integer(0, 3_600_000),
+    default: "10000",
+    doc: "on SIGTERM, how long a worker may go on with its job before it NACKs it for another worker",
   }),
   jobMaxDeliveries: spec({
     env: "JOB_MAX_DELIVERIES",

@@ -4,10 +4,21 @@ export function destinations(prefix: string) {
     jobs: `/queue/${prefix}.jobs`,
     results: `/queue/${prefix}.results`,
     deadLetter: `/queue/${prefix}.dead-letter`,
-    control: `/topic/${prefix}.control`,
+    epochs: `/queue/${prefix}.epochs`,
   };
 }
 export type Destinations = ReturnType<typeof destinations>;
 
 /** Every SEND and SUBSCRIBE on the jobs queue must carry this, or RabbitMQ declares a classic queue. */
 export const JOB_QUEUE_ARGS = { "x-queue-type": "quorum" } as const;
+
+/**
+ * The epochs are a stream: a worker that (re)connects reads the last one at once (`x-stream-offset: last`), so a
+ * reset reaches the workers that were down, cut off or not yet started when it was announced. Small segments
+ * and a size cap keep only the recent ones; the last segment is always kept.
+ */
+export const EPOCH_STREAM_ARGS = {
+  "x-queue-type": "stream",
+  "x-max-length-bytes": "1000000",
+  "x-stream-max-segment-size-bytes": "100000",
+} as const;

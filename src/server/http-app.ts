@@ -13,7 +13,7 @@ export interface HttpDeps {
   music: MusicService;
   pipeline: SongPipeline;
   reset: () => Promise<number>;
-  health: () => { ok: boolean; broker: string };
+  health: () => { broker: "connected" | "disconnected"; store: string };
   maxUploadBytes: number;
 }
 
@@ -58,9 +58,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.get("/health", async (_request, reply) => {
     const health = deps.health();
-    return reply
-      .status(health.ok ? 200 : 503)
-      .send({ status: health.ok ? "ok" : "degraded", broker: health.broker });
+    const ok = health.broker === "connected" && health.store === "ok";
+    return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", ...health });
   });
 
   app.post("/music", async (request) => {

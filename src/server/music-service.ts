@@ -7,12 +7,13 @@ import { chunkCount, chunkInput, planChunks } from "../audio/split.js";
 import type { Settings } from "../config/settings.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
-import { type Destinations, JOB_QUEUE_ARGS } from "../messages/destinations.js";
+import { type Destinations, EPOCH_STREAM_ARGS, JOB_QUEUE_ARGS } from "../messages/destinations.js";
 import { encodeJob } from "../messages/job-message.js";
 import type { StompLink } from "../stomp/link.js";
 import { extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
 import { writeAtomic } from "./atomic-write.js";
 import { HttpError } from "./http-error.js";
+import { resultFile } from "./mixdown.js";
 import type { JobRecord, MusicRecord, StateStore } from "./state-store.js";
 
 /** Upload → split → jobs: everything from the bytes a user sends to the job messages on the queue. */
@@ -58,6 +59,8 @@ export class MusicService {
       );
       return music;
     } catch (error) {
+      // Not saved, so not a song: a record left in memory would be listed, and saved by the next save.
+      delete state.music[musicId];
       await rm(dir, { recursive: true, force: true });
       if (error instanceof NotAudioError) throw new HttpError(400, error.message);
       throw error;
@@ -84,6 +87,12 @@ export class MusicService {
     split.setAttribute("encore.chunks", plans.length);
     split.end();
     music.status = "separating";
+    // A retry after a failure starts over with new job ids: the old attempt's records and results go, and a late
+    // report of one of its jobs is for no current job.
+    for (const old of this.store.jobsOf(music)) {
+      delete state.jobs[old.job_id];
+      await rm(resultFile(this.store, music.music_id, old.job_id), { force: true });
+    }
     music.job_ids = plans.map((plan) => {
       const job: JobRecord = {
         job_id: state.next_job_id++,
@@ -163,9 +172,13 @@ export class MusicService {
     await this.store.save();
   }
 
-  /** Tells workers that every job of an older epoch is cancelled (POST /reset). */
-  async announceReset(epoch: number): Promise<void> {
-    await this.link.publish(this.queues.control, { "cancel-before-epoch": String(epoch) }, "");
+  /** Tells workers the current epoch (at start, and after POST /reset): every job of an older one is cancelled. */
+  async announceEpoch(epoch: number): Promise<void> {
+    await this.link.publish(
+      this.queues.epochs,
+      { ...EPOCH_STREAM_ARGS, "cancel-before-epoch": String(epoch), persistent: "true" },
+      "",
+    );
   }
 
   async removeFiles(musicId: number): Promise<void> {

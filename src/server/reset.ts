@@ -7,7 +7,7 @@ import type { StateStore } from "./state-store.js";
 export interface ResetParts {
   store: StateStore;
   pipeline: Pick<SongPipeline, "settled">;
-  music: Pick<MusicService, "removeFiles" | "announceReset">;
+  music: Pick<MusicService, "removeFiles" | "announceEpoch">;
   log: Logger;
 }
 
@@ -32,7 +32,7 @@ export async function resetAll({ store, pipeline, music, log }: ResetParts): Pro
   );
   // Workers drop the cancelled jobs; any result that still comes back is for no job and is dropped too.
   music
-    .announceReset(state.epoch)
+    .announceEpoch(state.epoch)
     .catch((error: Error) => log.warn(`Server: reset not announced: ${error.message}`));
   return inFlight;
 }

@@ -4,7 +4,8 @@ import { deadLetter } from "../messages/dead-letter.js";
 import type { Destinations } from "../messages/destinations.js";
 import { MalformedMessageError } from "../messages/header-reader.js";
 import { type DoneResult, parseResult, type ResultMessage } from "../messages/result-message.js";
-import type { Delivery, StompLink } from "../stomp/link.js";
+import { type Delivery, LinkClosedError, type StompLink } from "../stomp/link.js";
+import { ConnectionLostError } from "../stomp/session.js";
 import { extractTrace, tracer } from "../tracing/tracing.js";
 import { writeAtomic } from "./atomic-write.js";
 import { resultFile } from "./mixdown.js";
@@ -25,6 +26,7 @@ export interface CollectorCounters {
 export class ResultCollector {
   readonly counters: CollectorCounters = { accepted: 0, duplicates: 0, stale: 0, malformed: 0 };
   private queue: Promise<void> = Promise.resolve();
+  private stall: string | undefined;
 
   constructor(
     protected readonly store: StateStore,
@@ -51,23 +53,50 @@ export class ResultCollector {
     return this.queue;
   }
 
+  /** Why results cannot be taken now (the store cannot write), while it lasts: /health reports it. */
+  get stalled(): string | undefined {
+    return this.stall;
+  }
+
+  /**
+   * A result that cannot be saved is kept, unsettled, and tried again here until it can be: a NACK would send it
+   * straight back, and dropping the connection would make the broker count a delivery against every result held.
+   * The broker keeps the rest of the queue meanwhile; nothing is lost and work goes on once the disk is back.
+   */
   private async handle(delivery: Delivery): Promise<void> {
-    try {
-      let result: ResultMessage;
+    for (let attempt = 1; ; attempt++) {
       try {
-        result = parseResult(delivery.headers, delivery.body);
-      } catch (error) {
-        if (!(error instanceof MalformedMessageError)) throw error;
-        this.counters.malformed++;
-        this.log.error(`Server: malformed result dead-lettered: ${error.message}`);
-        await this.setAside(delivery, `malformed result: ${error.message}`);
+        await this.handleOnce(delivery);
+        if (this.stall) this.log.info(`Server: results are being saved again (${this.stall} is over)`);
+        this.stall = undefined;
         return;
+      } catch (error) {
+        const message = (error as Error).message;
+        if (error instanceof ConnectionLostError || error instanceof LinkClosedError) {
+          // Not acked: the broker redelivers it to this or the next connection; nothing is lost.
+          this.log.warn(`Server: result not settled (${message}); it will be redelivered`);
+          return;
+        }
+        if (!this.stall || attempt % 10 === 1)
+          this.log.error(`Server: result not saved (${message}); kept unacknowledged and tried again`);
+        this.stall = message;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5000)));
       }
-      await this.accept(result, delivery);
-    } catch (error) {
-      // Not acked: the broker redelivers it to this or the next connection; nothing is lost.
-      this.log.warn(`Server: result not settled (${(error as Error).message}); it will be redelivered`);
     }
+  }
+
+  private async handleOnce(delivery: Delivery): Promise<void> {
+    let result: ResultMessage;
+    try {
+      result = parseResult(delivery.headers, delivery.body);
+    } catch (error) {
+      if (!(error instanceof MalformedMessageError)) throw error;
+      this.counters.malformed++;
+      this.log.error(`Server: malformed result dead-lettered: ${error.message}`);
+      await this.setAside(delivery, `malformed result: ${error.message}`);
+      return;
+    }
+    await this.accept(result, delivery);
   }
 
   private async accept(result: ResultMessage, delivery: Delivery): Promise<void> {
@@ -88,7 +117,8 @@ export class ResultCollector {
     const job = this.store.state.jobs[result.jobId];
     const music = job && this.store.state.music[job.music_id];
     const ids = { job: result.jobId, music: result.musicId, worker: result.workerId };
-    if (!job || !music || job.music_id !== result.musicId) {
+    // A job the song no longer lists is of an earlier attempt (the song was chosen again after it failed).
+    if (!job || !music || job.music_id !== result.musicId || !music.job_ids.includes(job.job_id)) {
       this.counters.stale++;
       this.events.record("stale-dropped", ids);
       this.log.warn(
@@ -98,6 +128,16 @@ export class ResultCollector {
       return "stale";
     }
     if (result.kind === "failed") {
+      if (job.accepted) {
+        // Another worker's result is in: one worker giving up on the job changes nothing.
+        this.counters.stale++;
+        this.events.record("stale-dropped", ids);
+        this.log.warn(
+          `Server: Job[${job.job_id}] failed on Worker[${result.workerId}] after its result was accepted - dropped`,
+        );
+        await delivery.ack();
+        return "stale";
+      }
       this.songFailed(music, `Job[${job.job_id}]: ${result.reason}`);
       await this.store.save();
       await delivery.ack();
@@ -176,8 +216,14 @@ export class ResultCollector {
       redelivered: result.redelivered,
       delivery_count: result.deliveryCount,
     };
+    try {
+      await this.store.save();
+    } catch (error) {
+      // Not on disk, so not accepted: the retry of this delivery must take it again, not drop it as a duplicate.
+      job.accepted = undefined;
+      throw error;
+    }
     this.counters.accepted++;
-    await this.store.save();
     this.events.record("result-accepted", {
       job: result.jobId,
       music: result.musicId,

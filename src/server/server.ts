@@ -4,6 +4,7 @@ import type { Settings } from "../config/settings.js";
 import { createEventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { destinations } from "../messages/destinations.js";
+import { watchLoopStalls } from "../process/loop-stalls.js";
 import { StompLink } from "../stomp/link.js";
 import { linkOptions } from "../stomp/link-options.js";
 import { buildHttpApp } from "./http-app.js";
@@ -22,7 +23,10 @@ export class EncoreServer {
     readonly pipeline: SongPipeline,
     readonly collector: ResultCollector,
     private readonly link: StompLink,
+    private readonly log: Logger,
   ) {}
+
+  private readonly stalls = watchLoopStalls();
 
   /** `Collector` is the product's, except in the harness's deliberately broken variants. */
   static async start(
@@ -31,6 +35,7 @@ export class EncoreServer {
     Collector: typeof ResultCollector = ResultCollector,
   ): Promise<EncoreServer> {
     const store = new StateStore(settings.dataDir);
+    if (store.migratedFrom) log.warn(`Server: ${store.migratedFrom} migrated into ${store.file}`);
     const queues = destinations(settings.queuePrefix);
     const link = new StompLink(linkOptions(settings, "Server", log));
     const events = createEventLog(settings.eventsFile, "server");
@@ -47,22 +52,30 @@ export class EncoreServer {
       music,
       pipeline,
       reset,
-      health: () => ({ ok: link.connected, broker: link.connected ? "connected" : "disconnected" }),
+      health: () => ({
+        broker: link.connected ? "connected" : "disconnected",
+        store: store.failing ?? collector.stalled ?? "ok",
+      }),
       maxUploadBytes: settings.maxUploadMb * 1024 * 1024,
     });
     const session = await link.start();
     log.info(`Server: connected to the broker (heart-beat ${session.negotiatedHeartbeat.join(",")})`);
     await collector.start();
+    // Before any job of this start is sent: a worker that connects later learns the epoch from the stream.
+    await music.announceEpoch(store.state.epoch);
     pipeline.recover();
     const address = await app.listen({ host: settings.serverHost, port: settings.serverPort });
     const url = address.replace("[::1]", "localhost");
     log.info(`Server: listening on ${url}`);
-    return new EncoreServer(app, url, store, pipeline, collector, link);
+    return new EncoreServer(app, url, store, pipeline, collector, link, log);
   }
 
   async stop(): Promise<void> {
     await this.app.close();
     await this.link.close();
     await this.pipeline.idle();
+    await this.pipeline.close();
+    this.store.close();
+    this.log.info(`Server: stopped: ${this.stalls.summary()}`);
   }
 }

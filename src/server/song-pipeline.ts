@@ -2,10 +2,11 @@ import type { Span } from "@opentelemetry/api";
 import type { EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { seconds } from "../log/logger.js";
+import { CpuThread } from "../process/cpu-thread.js";
 import { LinkClosedError } from "../stomp/link.js";
 import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
 import { HttpError } from "./http-error.js";
-import { chosenStems, mergeSong, writeFinal, writeTracks } from "./mixdown.js";
+import { encodeFinalMp3, mixdownPlan } from "./mixdown.js";
 import type { MusicService } from "./music-service.js";
 import type { MusicRecord, StateStore } from "./state-store.js";
 
@@ -16,6 +17,7 @@ import type { MusicRecord, StateStore } from "./state-store.js";
 export class SongPipeline {
   private readonly running = new Map<number, Promise<void>>();
   private readonly songSpans = new Map<number, Span>();
+  private readonly cpu = new CpuThread();
 
   constructor(
     private readonly store: StateStore,
@@ -107,6 +109,11 @@ export class SongPipeline {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 
+  /** After idle(): ends the merge thread. */
+  close(): Promise<void> {
+    return this.cpu.close();
+  }
+
   private async finish(music: MusicRecord): Promise<void> {
     const id = music.music_id;
     this.log.info("Server: Merging chunks...");
@@ -114,16 +121,17 @@ export class SongPipeline {
     const mergeStarted = Date.now();
     const songContext = extractTrace(music.trace ?? {});
     const mergeSpan = tracer().startSpan("merge", { attributes: { "encore.music_id": id } }, songContext);
-    const stems = await mergeSong(this.store, music);
-    await writeTracks(this.store, music, stems);
+    const plan = mixdownPlan(this.store, music);
+    const selection = [...music.selected];
+    await this.cpu.mixdown(plan);
     mergeSpan.end();
     this.log.info(`Server: Music[${id}] - merge time: ${seconds(Date.now() - mergeStarted)}`);
     this.events.record("merge-finished", { music: id, ms: Date.now() - mergeStarted });
-    const selection = [...music.selected];
     const encodeSpan = tracer().startSpan("encode", { attributes: { "encore.music_id": id } }, songContext);
-    await writeFinal(this.store, music, stems, chosenStems(music));
+    await encodeFinalMp3(this.store, id);
     encodeSpan.end();
-    if (this.store.state.music[id] !== music) return;
+    // Removed by a reset, or failed meanwhile: a failure during the merge wins over done.
+    if (this.store.state.music[id] !== music || music.status !== "merging") return;
     music.mixed = selection;
     music.status = "done";
     music.done_at = Date.now();

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import type { StemName } from "../audio/pcm.js";
+import { readJobRecord, readMusicRecord } from "./ledger-records.js";
 
 export interface TrackRecord {
   track_id: number;
@@ -68,6 +69,9 @@ export interface State {
   jobs: Record<string, JobRecord>;
 }
 
+const COUNTERS = ["epoch", "next_music_id", "next_track_id", "next_job_id"] as const;
+type Counter = (typeof COUNTERS)[number];
+
 const EMPTY: State = {
   version: 1,
   epoch: 1,
@@ -78,37 +82,79 @@ const EMPTY: State = {
   jobs: {},
 };
 
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS music (music_id INTEGER PRIMARY KEY, record TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS jobs (job_id INTEGER PRIMARY KEY, music_id INTEGER NOT NULL, record TEXT NOT NULL);
+`;
+
+/** The rows a save writes: each is the record as it is now, or null for one that is gone. */
+interface Changes {
+  meta: Array<[Counter, number]>;
+  music: Array<[string, string | null]>;
+  jobs: Array<[string, string | null, number]>;
+}
+
 /**
- * The server's whole state as one JSON document, replaced atomically (write, then rename) after every change,
- * so a restarted server knows every song, job and accepted result. Audio lives in files beside it.
+ * The server's state: songs, jobs and accepted results, in an SQLite ledger (ledger.db, WAL, synchronous=FULL)
+ * beside the audio files. The server works on `state` in memory; save() commits, in one transaction, just the
+ * rows that differ from what was last committed, so its disk cost is the change, not every song ever kept. A
+ * failed save commits nothing and forgets nothing: the next one writes its rows too.
  */
 export class StateStore {
   readonly state: State;
-  private saving: Promise<void> = Promise.resolve();
-  private readonly file: string;
+  readonly file: string;
+  private failure: string | undefined;
+  private readonly db: Database.Database;
+  /** Each row as last committed (records as their JSON text), to tell which rows a save must write. */
+  private readonly committed = {
+    meta: new Map<Counter, number>(),
+    music: new Map<string, string>(),
+    jobs: new Map<string, string>(),
+  };
+
+  /** The state.json this ledger was made from, on its first start (kept beside it as state.json.migrated). */
+  readonly migratedFrom: string | undefined;
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    this.file = join(dataDir, "state.json");
-    this.state = existsSync(this.file)
-      ? (JSON.parse(readFileSync(this.file, "utf8")) as State)
-      : structuredClone(EMPTY);
-    if (this.state.version !== 1)
-      throw new Error(`${this.file}: unknown state version ${this.state.version}`);
+    this.file = join(dataDir, "ledger.db");
+    this.db = openLedger(this.file);
+    try {
+      const legacy = join(dataDir, "state.json");
+      const imported = this.isEmpty() && existsSync(legacy) ? readLegacyState(legacy) : undefined;
+      this.state = imported ?? this.load();
+      if (imported) {
+        this.commit();
+        renameSync(legacy, `${legacy}.migrated`);
+        this.migratedFrom = legacy;
+      }
+    } catch (error) {
+      this.db.close();
+      const message = (error as Error).message;
+      throw message.includes(dataDir) ? error : new Error(`${this.file}: cannot be read: ${message}`);
+    }
   }
 
   musicDir(musicId: number): string {
     return join(this.dataDir, "music", String(musicId));
   }
 
-  /** Saves are serialized; each writes the state as it is when it runs, so the last one wins. */
-  save(): Promise<void> {
-    this.saving = this.saving.then(async () => {
-      const tmp = `${this.file}.tmp`;
-      await writeFile(tmp, JSON.stringify(this.state));
-      await rename(tmp, this.file);
-    });
-    return this.saving;
+  /** Commits every change made to `state` since the last save; resolves with the number of rows written. */
+  save(): Promise<number> {
+    try {
+      const rows = this.commit();
+      this.failure = undefined;
+      return Promise.resolve(rows);
+    } catch (error) {
+      this.failure = `${this.file}: save failed: ${(error as Error).message}`;
+      return Promise.reject(new Error(this.failure));
+    }
+  }
+
+  /** Why the last save failed, until one succeeds: /health reports it. */
+  get failing(): string | undefined {
+    return this.failure;
   }
 
   jobsOf(music: MusicRecord): JobRecord[] {
@@ -116,4 +162,158 @@ export class StateStore {
       .map((id) => this.state.jobs[id])
       .filter((job): job is JobRecord => job !== undefined);
   }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private commit(): number {
+    const changes = this.changes();
+    const rows = changes.meta.length + changes.music.length + changes.jobs.length;
+    if (rows === 0) return 0;
+    const setMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+    const putMusic = this.db.prepare("INSERT OR REPLACE INTO music (music_id, record) VALUES (?, ?)");
+    const dropMusic = this.db.prepare("DELETE FROM music WHERE music_id = ?");
+    const putJob = this.db.prepare("INSERT OR REPLACE INTO jobs (job_id, music_id, record) VALUES (?, ?, ?)");
+    const dropJob = this.db.prepare("DELETE FROM jobs WHERE job_id = ?");
+    this.db.transaction(() => {
+      for (const [key, value] of changes.meta) setMeta.run(key, value);
+      for (const [id, record] of changes.music)
+        if (record === null) dropMusic.run(Number(id));
+        else putMusic.run(Number(id), record);
+      for (const [id, record, musicId] of changes.jobs)
+        if (record === null) dropJob.run(Number(id));
+        else putJob.run(Number(id), musicId, record);
+    })();
+    // Only once committed: a failed transaction leaves these rows different, so the next save retries them.
+    for (const [key, value] of changes.meta) this.committed.meta.set(key, value);
+    remember(this.committed.music, changes.music);
+    remember(this.committed.jobs, changes.jobs);
+    return rows;
+  }
+
+  private changes(): Changes {
+    const meta = COUNTERS.filter((key) => this.committed.meta.get(key) !== this.state[key]).map(
+      (key): [Counter, number] => [key, this.state[key]],
+    );
+    const music = diff(this.committed.music, this.state.music).map(
+      ([id, record]): [string, string | null] => [id, record],
+    );
+    const jobs = diff(this.committed.jobs, this.state.jobs).map(
+      ([id, record]): [string, string | null, number] => [id, record, this.state.jobs[id]?.music_id ?? 0],
+    );
+    return { meta, music, jobs };
+  }
+
+  private isEmpty(): boolean {
+    const row = this.db
+      .prepare(
+        "SELECT (SELECT count(*) FROM meta WHERE key <> 'version') + (SELECT count(*) FROM music) AS n",
+      )
+      .get();
+    return (row as { n: number }).n === 0;
+  }
+
+  private load(): State {
+    const state = structuredClone(EMPTY);
+    const where = (table: string, id: number) => `${this.file} ${table} row ${id}`;
+    for (const row of this.db.prepare("SELECT key, value FROM meta").all() as Array<{
+      key: string;
+      value: number;
+    }>) {
+      if (row.key === "version") {
+        if (row.value !== 1)
+          throw new Error(`${this.file}: ledger version ${row.value}, this server knows 1`);
+        continue;
+      }
+      const key = COUNTERS.find((k) => k === row.key);
+      if (!key || !Number.isSafeInteger(row.value) || row.value < 1)
+        throw new Error(`${this.file}: meta row ${row.key} = ${row.value} is not one this server knows`);
+      state[key] = row.value;
+      this.committed.meta.set(key, row.value);
+    }
+    const songs = this.db.prepare("SELECT music_id AS id, record FROM music").all() as Row[];
+    for (const { id, record } of songs) {
+      const music = readMusicRecord(record, where("music", id));
+      if (music.music_id !== id) throw new Error(`${where("music", id)}: holds song ${music.music_id}`);
+      state.music[id] = music;
+      this.committed.music.set(String(id), record);
+    }
+    for (const { id, record } of this.db.prepare("SELECT job_id AS id, record FROM jobs").all() as Row[]) {
+      const job = readJobRecord(record, where("jobs", id));
+      if (job.job_id !== id) throw new Error(`${where("jobs", id)}: holds job ${job.job_id}`);
+      state.jobs[id] = job;
+      this.committed.jobs.set(String(id), record);
+    }
+    return state;
+  }
+}
+
+interface Row {
+  id: number;
+  record: string;
+}
+
+/** Rows whose JSON differs from the committed text (null: the row is gone from `now`). */
+function diff<T>(committed: Map<string, string>, now: Record<string, T>): Array<[string, string | null]> {
+  const changed: Array<[string, string | null]> = [];
+  for (const [id, record] of Object.entries(now)) {
+    const text = JSON.stringify(record);
+    if (committed.get(id) !== text) changed.push([id, text]);
+  }
+  for (const id of committed.keys()) if (!(id in now)) changed.push([id, null]);
+  return changed;
+}
+
+function remember(committed: Map<string, string>, rows: Array<[string, string | null, ...unknown[]]>): void {
+  for (const [id, record] of rows)
+    if (record === null) committed.delete(id);
+    else committed.set(id, record);
+}
+
+function openLedger(file: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    // FULL: a commit is on disk when it returns, so what the server ACKs after a save survives a power cut.
+    db.pragma("synchronous = FULL");
+    db.exec(SCHEMA);
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 1)").run();
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new Error(`${file}: cannot be opened as the server's ledger: ${(error as Error).message}`);
+  }
+}
+
+/** A data directory of the JSON-file era: each record is checked as a stored row is. */
+function readLegacyState(file: string): State {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`${file}: cannot be migrated: ${(error as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || !("version" in value) || value.version !== 1)
+    throw new Error(`${file}: cannot be migrated: not a version 1 state file`);
+  const raw = value as Record<string, unknown>;
+  const state = structuredClone(EMPTY);
+  for (const key of COUNTERS) {
+    const n = raw[key];
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1)
+      throw new Error(`${file}: cannot be migrated: ${key} is ${JSON.stringify(n)}`);
+    state[key] = n;
+  }
+  const rows = (table: string) => {
+    const value = raw[table];
+    if (typeof value !== "object" || value === null)
+      throw new Error(`${file}: cannot be migrated: no ${table}`);
+    return Object.entries(value);
+  };
+  for (const [id, record] of rows("music"))
+    state.music[id] = readMusicRecord(JSON.stringify(record), `${file} music.${id}`);
+  for (const [id, record] of rows("jobs"))
+    state.jobs[id] = readJobRecord(JSON.stringify(record), `${file} jobs.${id}`);
+  return state;
 }

@@ -15,6 +15,9 @@ export interface ConnectOptions {
 
 export type Headers = Record<string, string>;
 
+/** 256 KB/s: a large result is not declared lost while it is still crossing a squeezed link. */
+const SLOWEST_LINK_BYTES_PER_MS = 256;
+
 export class ConnectionLostError extends Error {}
 
 /**
@@ -96,7 +99,7 @@ export class StompSession {
     onMessage: (headers: Headers, body: Buffer) => void,
   ): Promise<string> {
     const id = `${this.id}-${++this.nextSubscription}`;
-    return this.receipted((onReceipt) => {
+    return this.receipted(this.receiptTimeoutMs, (onReceipt) => {
       const receipt = `subscribe-${id}`;
       // stompit's subscribe() takes no receipt option; sendFrame() keeps its receipts in this table.
       (this.client as unknown as { _receipts: Record<string, () => void> })._receipts[receipt] = onReceipt;
@@ -112,8 +115,10 @@ export class StompSession {
     }).then(() => id);
   }
 
+  /** The RECEIPT may take as long as the body takes to cross a slow link, on top of the usual wait. */
   send(destination: string, headers: Headers, body: Buffer): Promise<void> {
-    return this.receipted((onReceipt) => {
+    const waitMs = this.receiptTimeoutMs + Math.ceil(body.length / SLOWEST_LINK_BYTES_PER_MS);
+    return this.receipted(waitMs, (onReceipt) => {
       const frame = this.client.send({ ...headers, destination, "content-length": String(body.length) }, {
         onReceipt,
       } as stompit.Client.SendOptions);
@@ -123,7 +128,7 @@ export class StompSession {
   }
 
   ack(messageHeaders: Headers): Promise<void> {
-    return this.receipted((onReceipt) =>
+    return this.receipted(this.receiptTimeoutMs, (onReceipt) =>
       this.client.ack({ headers: messageHeaders } as unknown as stompit.Client.Message, {}, {
         onReceipt,
       } as stompit.Client.SendOptions),
@@ -131,7 +136,7 @@ export class StompSession {
   }
 
   nack(messageHeaders: Headers, headers: Headers = {}): Promise<void> {
-    return this.receipted((onReceipt) =>
+    return this.receipted(this.receiptTimeoutMs, (onReceipt) =>
       this.client.nack({ headers: messageHeaders } as unknown as stompit.Client.Message, headers, {
         onReceipt,
       } as stompit.Client.SendOptions),
@@ -164,7 +169,7 @@ export class StompSession {
     (this.client.destroy as (error?: Error) => void).call(this.client);
   }
 
-  private receipted(sendFrame: (onReceipt: () => void) => void): Promise<void> {
+  private receipted(waitMs: number, sendFrame: (onReceipt: () => void) => void): Promise<void> {
     if (!this.alive) return Promise.reject(new ConnectionLostError("connection is gone"));
     return new Promise((resolve, reject) => {
       const fail = (error: Error) => {
@@ -173,10 +178,7 @@ export class StompSession {
         reject(error);
       };
       // A missing receipt means the link is broken even if TCP has not noticed yet.
-      const timer = setTimeout(
-        () => this.destroy(`no RECEIPT within ${this.receiptTimeoutMs} ms`),
-        this.receiptTimeoutMs,
-      );
+      const timer = setTimeout(() => this.destroy(`no RECEIPT within ${waitMs} ms`), waitMs);
       this.pending.add(fail);
       sendFrame(() => {
         clearTimeout(timer);

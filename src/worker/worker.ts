@@ -1,19 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { context } from "@opentelemetry/api";
-import { getEngine } from "../audio/engines/index.js";
-import { separateChunk } from "../audio/separate-chunk.js";
 import type { Settings } from "../config/settings.js";
 import { createEventLog, type EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
-import { destinations, JOB_QUEUE_ARGS } from "../messages/destinations.js";
+import { destinations, EPOCH_STREAM_ARGS, JOB_QUEUE_ARGS } from "../messages/destinations.js";
 import { HeaderReader, MalformedMessageError } from "../messages/header-reader.js";
 import { type JobMessage, parseJob } from "../messages/job-message.js";
 import { encodeResult, type ResultMessage } from "../messages/result-message.js";
+import { CpuThread } from "../process/cpu-thread.js";
+import { watchLoopStalls } from "../process/loop-stalls.js";
 import { type Delivery, StompLink } from "../stomp/link.js";
 import { linkOptions } from "../stomp/link-options.js";
 import { ConnectionLostError } from "../stomp/session.js";
 import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
+
+/** How long a job waits for the epoch on a new connection. */
+const EPOCH_WAIT_MS = 5000;
 
 /**
  * A worker takes one job at a time (prefetch 1, client-individual ack): separate, publish the result and wait
@@ -28,6 +31,14 @@ export class Worker {
   private cancelledBefore = 0;
   private busy: Promise<void> = Promise.resolve();
   private readonly events: EventLog;
+  private readonly engine = new CpuThread();
+  private readonly stalls = watchLoopStalls();
+  private stopping = false;
+  /** The delivery being worked on. */
+  private current: Delivery | undefined;
+  /** The connection on which the current epoch has been read, and who waits for that. */
+  private epochOn: string | undefined;
+  private readonly epochWaiters: Array<() => void> = [];
 
   constructor(
     private readonly settings: Settings,
@@ -43,12 +54,23 @@ export class Worker {
   async start(): Promise<void> {
     const session = await this.link.start();
     await Promise.all([
-      this.link.subscribe(this.queues.control, {}, (d) => this.onControl(d)),
+      // Individual ACKs: one channel carries both subscriptions, and a cumulative ("client") ACK of an epoch
+      // would also ACK the job in hand (seen: the job's own ACK then failed with "unknown delivery tag").
+      this.link.subscribe(
+        this.queues.epochs,
+        { ...EPOCH_STREAM_ARGS, ack: "client-individual", "prefetch-count": "16", "x-stream-offset": "last" },
+        (d) => {
+          this.onControl(d);
+          this.epochRead(d.connectionId);
+          d.ack().catch(() => {});
+        },
+      ),
       this.link.subscribe(
         this.queues.jobs,
         { ack: "client-individual", "prefetch-count": "1", ...JOB_QUEUE_ARGS },
         (d) => {
-          this.busy = this.busy.then(() => this.onJob(d));
+          // One that comes while stopping is left unacknowledged: the broker gives it back at the disconnect.
+          this.busy = this.busy.then(() => (this.stopping ? undefined : this.onJob(d)));
         },
       ),
     ]);
@@ -60,20 +82,63 @@ export class Worker {
     );
   }
 
+  /** Finishes the job in hand within WORKER_STOP_GRACE_MS, else NACKs it for another worker; then disconnects. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.busy.then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.settings.workerStopGraceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    const held = this.current;
+    if (!finished && held) {
+      this.log.warn(
+        `${this.name}: stopping: Job[${held.headers["job-id"]}] not finished within ${this.settings.workerStopGraceMs} ms - NACK, another worker takes it`,
+      );
+      await held.nack().catch(() => {});
+    }
     await this.link.close();
+    await this.engine.close();
+    this.log.info(`${this.name} stopped: ${this.stalls.summary()}`);
   }
 
-  /** A reset's announcement: jobs of older epochs are cancelled, whether queued or running. */
+  /** The current epoch, as announced at the server's start and at each reset: older jobs are cancelled. */
   protected onControl(delivery: Delivery): void {
     const epoch = Number(delivery.headers["cancel-before-epoch"]);
     if (Number.isSafeInteger(epoch) && epoch > this.cancelledBefore) {
       this.cancelledBefore = epoch;
-      this.log.warn(`${this.name}: reset: jobs of epochs before ${epoch} are cancelled`);
+      if (epoch > 1) this.log.warn(`${this.name}: reset: jobs of epochs before ${epoch} are cancelled`);
+    }
+  }
+
+  private epochRead(connectionId: string): void {
+    this.epochOn = connectionId;
+    for (const wake of this.epochWaiters.splice(0)) wake();
+  }
+
+  /**
+   * A job on a new connection waits until the epoch has been read on it too: a reset announced while this worker
+   * was cut off or not yet started must cancel the job before it runs. The server announces the epoch when it
+   * starts, so the stream is empty only before any server ever ran (then no job can come either).
+   */
+  private async epochKnown(connectionId: string): Promise<void> {
+    const deadline = Date.now() + EPOCH_WAIT_MS;
+    while (this.epochOn !== connectionId && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.epochWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
   }
 
   private async onJob(delivery: Delivery): Promise<void> {
+    await this.epochKnown(delivery.connectionId);
     const deliveryCount = Number(delivery.headers["x-delivery-count"] ?? 0) || 0;
     const jobId = Number(delivery.headers["job-id"]) || undefined;
     this.events.record("job-delivered", {
@@ -101,8 +166,13 @@ export class Worker {
       },
       parent,
     );
-    const outcome = await context.with(inSpan(attempt), () => this.handleJob(delivery, deliveryCount));
-    endSpan(attempt, outcome);
+    this.current = delivery;
+    try {
+      const outcome = await context.with(inSpan(attempt), () => this.handleJob(delivery, deliveryCount));
+      endSpan(attempt, outcome);
+    } finally {
+      this.current = undefined;
+    }
   }
 
   /** Returns the attempt's outcome: acked, stale-ack, nacked, cancelled or dead-lettered. */
@@ -128,6 +198,8 @@ export class Worker {
       await this.process(delivery, job, deliveryCount);
       return "acked";
     } catch (error) {
+      // Handed back by stop(): the thread that was doing it has been ended.
+      if (this.stopping) return "stopped";
       if (error instanceof ConnectionLostError) {
         this.log.warn(
           `${this.name}: Job[${job.jobId}] - connection lost before its ACK (${error.message}); never acked on another connection, so the broker redelivers it`,
@@ -162,8 +234,7 @@ export class Worker {
     );
     const ids = { job: job.jobId, music: job.musicId, chunk: job.chunkIndex };
     this.events.record("work-started", ids);
-    const engine = getEngine(job.engine);
-    const stems = separateChunk(engine, job.samples, job);
+    const stems = await this.engine.separate(job.engine, job.samples, job, this.settings.workerCpuMs);
     const computeMs = Date.now() - startedAt;
     const syntheticMs = Math.max(0, this.settings.workerMinJobMs - computeMs);
     if (syntheticMs > 0) await new Promise((r) => setTimeout(r, syntheticMs));

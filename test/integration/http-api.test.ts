@@ -102,6 +102,6 @@ describe("bad requests get a clear 4xx and change nothing", () => {
     const page = await fetch(`${cluster.url}/`);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
     expect(await page.text()).toContain("Encore");
-    expect((await cluster.api("/health")).body).toEqual({ status: "ok", broker: "connected" });
+    expect((await cluster.api("/health")).body).toEqual({ status: "ok", broker: "connected", store: "ok" });
   });
 });

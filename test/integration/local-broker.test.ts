@@ -1,7 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { publishOnce } from "../../harness/client/stomp-publisher.js";
 import { LocalBroker, parseQueueNames } from "../../src/broker/local-broker.js";
 import { createLogger } from "../../src/log/logger.js";
+import { encoreProcesses } from "../support/stray-processes.js";
+import { waitFor } from "../support/wait-for.js";
 
 const quiet = createLogger(() => {});
 
@@ -33,4 +36,24 @@ describe("LocalBroker after kill -9", () => {
     await publishOnce(address, "/queue/fresh", quorum, Buffer.from("two"), 10_000);
     expect(await broker.electLeaderless()).toEqual([]);
   });
+});
+
+describe("LocalBroker whose owner exits without stop()", () => {
+  it("is taken down by its reaper: node, epmd and reaper all gone", async () => {
+    const before = encoreProcesses();
+    const module = new URL("../../src/broker/local-broker.ts", import.meta.url).pathname;
+    // The owner starts a broker, prints, and exits with the broker still up (a crash would do the same).
+    const script = `const { LocalBroker } = await import(${JSON.stringify(module)});
+const b = await LocalBroker.start({ log: { info() {}, warn() {}, error() {} } });
+console.log("up " + b.stompPort);
+process.exit(0);`;
+    const out = execFileSync("node", ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    expect(out).toMatch(/^up \d+/);
+    const left = () => [...encoreProcesses()].filter(([pid]) => !before.has(pid)).map(([, args]) => args);
+    expect(left().some((args) => /\bepmd\b/.test(args))).toBe(true);
+    await waitFor("the reaper to take everything down", () => left().length === 0, 30_000).catch(() => {});
+    expect(left()).toEqual([]);
+  }, 60_000);
 });

@@ -168,6 +168,18 @@ describe("bandwidth: proven by the rate of the large frames that crossed towards
       landed: false,
     });
   });
+  it("leaves out a frame whose end the heal let go (soak seed 5024: 2.8 MB, 2775 KB/s asked)", () => {
+    const squeezed = { ...window({ toxic: "bandwidth", rate: 2775 }), healInvokedAt: 3241, healedAt: 3253 };
+    const flushed = toBroker(3246, "SEND", 2_822_400, 2629);
+    expect(bandwidth.prove({ ...squeezed, healInvokedAt: undefined }, [flushed])).toMatchObject({
+      landed: false,
+      why: expect.stringMatching(/at 4574 KB\/s, asked 2775 KB\/s/),
+    });
+    expect(bandwidth.prove(squeezed, [flushed, toBroker(3000, "SEND", 2_775_000, 2000)])).toMatchObject({
+      landed: true,
+      effect: expect.stringMatching(/^1 large frames at most 2775 KB\/s/),
+    });
+  });
   it("not landed when nothing large enough crossed", () => {
     expect(bandwidth.prove(asked, [toBroker(1120, "SEND", 1000, 1100)])).toMatchObject({
       landed: false,

@@ -11,6 +11,9 @@ import { ResultCollector } from "../../src/server/result-collector.js";
 import { SongPipeline } from "../../src/server/song-pipeline.js";
 import { type MusicRecord, StateStore } from "../../src/server/state-store.js";
 import type { Delivery, StompLink } from "../../src/stomp/link.js";
+import { ConnectionLostError } from "../../src/stomp/session.js";
+import { SmallDisk } from "./small-disk.js";
+import { jobRecord, songRecord } from "./state-records.js";
 
 const FRAMES = 64;
 
@@ -23,31 +26,8 @@ class CountingPipeline extends SongPipeline {
 }
 
 function songWithOneJob(store: StateStore): void {
-  store.state.music["1"] = {
-    music_id: 1,
-    name: "n",
-    band: "b",
-    frames: FRAMES,
-    tracks: [],
-    status: "separating",
-    selected: [],
-    job_ids: [1],
-  };
-  store.state.jobs["1"] = {
-    job_id: 1,
-    music_id: 1,
-    chunk_index: 0,
-    chunk_count: 1,
-    start: 0,
-    end: FRAMES,
-    context_start: 0,
-    context_end: FRAMES,
-    size: 0,
-    epoch: 1,
-    attempt: 1,
-    published: true,
-    duplicates: 0,
-  };
+  store.state.music["1"] = songRecord({ frames: FRAMES });
+  store.state.jobs["1"] = jobRecord(1, false, { chunk_count: 1, end: FRAMES, context_end: FRAMES });
 }
 
 function resultDelivery(ack: () => Promise<void>): Delivery {
@@ -69,42 +49,144 @@ function resultDelivery(ack: () => Promise<void>): Delivery {
   return { headers, body, redelivered: false, connectionId: "c1", ack, nack: async () => {} };
 }
 
+/** A worker's report that it gave up on job `jobId` of song 1. */
+function failureDelivery(jobId: number, ack: () => Promise<void>): Delivery {
+  const { headers, body } = encodeResult({
+    kind: "failed",
+    jobId,
+    musicId: 1,
+    workerId: "w2",
+    redelivered: true,
+    deliveryCount: 5,
+    reason: "delivered too often",
+  });
+  return { headers, body, redelivered: false, connectionId: "c1", ack, nack: async () => {} };
+}
+
+/** A collector on `dir` whose deliveries the test hands in itself. */
+async function collectorOn(dir: string) {
+  const store = new StateStore(dir);
+  songWithOneJob(store);
+  await store.save();
+  const lines: string[] = [];
+  const log = createLogger((line) => lines.push(line));
+  const events = createEventLog(undefined, "server");
+  const pipeline = new CountingPipeline(store, undefined as never, log, events);
+  let deliver: (d: Delivery) => void = () => {};
+  const link = {
+    subscribe: (_d: string, _h: unknown, handler: (d: Delivery) => void) => {
+      deliver = handler;
+      return Promise.resolve();
+    },
+  } as unknown as StompLink;
+  const collector = new ResultCollector(store, pipeline, link, destinations("t"), log, events);
+  await collector.start();
+  return { store, pipeline, collector, lines, deliver: (d: Delivery) => deliver(d) };
+}
+
 describe("ResultCollector", () => {
-  const dirs: string[] = [];
+  const cleanups: Array<() => void> = [];
   afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   });
 
   it("moves the song on when a saved result's ACK is lost with the connection, and drops its redelivery", async () => {
     const dir = mkdtempSync(join(tmpdir(), "encore-collector-"));
-    dirs.push(dir);
-    const store = new StateStore(dir);
-    songWithOneJob(store);
-    const lines: string[] = [];
-    const log = createLogger((line) => lines.push(line));
-    const events = createEventLog(undefined, "server");
-    const pipeline = new CountingPipeline(store, undefined as never, log, events);
-    let deliver: ((d: Delivery) => void) | undefined;
-    const link = {
-      subscribe: (_d: string, _h: unknown, handler: (d: Delivery) => void) => {
-        deliver = handler;
-        return Promise.resolve();
-      },
-    } as unknown as StompLink;
-    const collector = new ResultCollector(store, pipeline, link, destinations("t"), log, events);
-    await collector.start();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { store, pipeline, collector, lines, deliver } = await collectorOn(dir);
+    cleanups.push(() => store.close());
 
-    deliver?.(resultDelivery(() => Promise.reject(new Error("connection is gone"))));
+    deliver(resultDelivery(() => Promise.reject(new ConnectionLostError("connection is gone"))));
     await collector.drained();
     expect(store.state.jobs["1"]?.accepted?.worker_id).toBe("w1");
     expect(pipeline.told).toEqual([1]);
     expect(lines.join("\n")).toMatch(/result not settled \(connection is gone\)/);
 
     let acked = 0;
-    deliver?.(resultDelivery(async () => void acked++));
+    deliver(resultDelivery(async () => void acked++));
     await collector.drained();
     expect(acked).toBe(1);
     expect(store.state.jobs["1"]?.duplicates).toBe(1);
     expect(collector.counters).toMatchObject({ accepted: 1, duplicates: 1 });
+  });
+
+  it("drops a failure report for a job whose result is already accepted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "encore-collector-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { store, collector, lines, deliver } = await collectorOn(dir);
+    cleanups.push(() => store.close());
+    deliver(resultDelivery(async () => {}));
+    let acked = 0;
+    deliver(failureDelivery(1, async () => void acked++));
+    await collector.drained();
+    expect(acked).toBe(1);
+    expect(store.state.music["1"]?.status).toBe("separating");
+    expect(store.state.music["1"]?.error).toBeUndefined();
+    expect(lines.join("\n")).toMatch(
+      /Job\[1\] failed on Worker\[w2\] after its result was accepted - dropped/,
+    );
+  });
+
+  it("lets no report of an earlier attempt's job touch the song chosen again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "encore-collector-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { store, collector, deliver } = await collectorOn(dir);
+    cleanups.push(() => store.close());
+    // Job 1 was the failed attempt's; the retry's job is 2.
+    store.state.music["1"] = songRecord({ frames: FRAMES, job_ids: [2] });
+    store.state.jobs["2"] = jobRecord(2, false, { chunk_index: 0, chunk_count: 1, start: 0, end: FRAMES });
+    let acked = 0;
+    deliver(failureDelivery(1, async () => void acked++));
+    deliver(resultDelivery(async () => void acked++));
+    await collector.drained();
+    expect(acked).toBe(2);
+    expect(store.state.music["1"]?.status).toBe("separating");
+    expect(store.state.jobs["2"]?.accepted).toBeUndefined();
+    expect(collector.counters).toMatchObject({ accepted: 0, stale: 2 });
+  });
+
+  it("keeps a song failed when it fails during its merge (done does not overwrite it)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "encore-collector-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { store, collector, deliver } = await collectorOn(dir);
+    cleanups.push(() => store.close());
+    deliver(resultDelivery(async () => {}));
+    await collector.drained();
+    const log = createLogger(() => {});
+    const pipeline = new SongPipeline(store, undefined as never, log, createEventLog(undefined, "server"));
+    const music = store.state.music["1"] as MusicRecord;
+    pipeline.chunkAccepted(music);
+    expect(music.status).toBe("merging");
+    pipeline.fail(music, "Job[1]: the merge's input went bad");
+    await pipeline.idle();
+    await pipeline.close();
+    expect(music.status).toBe("failed");
+    expect(music.error).toBe("Job[1]: the merge's input went bad");
+  });
+
+  it("keeps a result it cannot save unacknowledged, says why, and takes it by itself once the disk has room", async () => {
+    const disk = new SmallDisk(512);
+    cleanups.push(() => disk.remove());
+    const { store, pipeline, collector, lines, deliver } = await collectorOn(disk.dir);
+    cleanups.push(() => store.close());
+    disk.fill();
+    let acked = 0;
+    deliver(resultDelivery(async () => void acked++));
+    const deadline = Date.now() + 10_000;
+    while (!collector.stalled && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(collector.stalled).toMatch(/ENOSPC|full/);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(acked).toBe(0);
+    expect(store.state.jobs["1"]?.accepted).toBeUndefined();
+    disk.free();
+    await collector.drained();
+    expect(acked).toBe(1);
+    expect(collector.stalled).toBeUndefined();
+    expect(pipeline.told).toEqual([1]);
+    expect(collector.counters).toMatchObject({ accepted: 1, duplicates: 0 });
+    store.close();
+    expect(new StateStore(disk.dir).state.jobs["1"]?.accepted?.worker_id).toBe("w1");
+    expect(lines.join("\n")).toMatch(/result not saved \(.*\); kept unacknowledged and tried again/);
+    expect(lines.join("\n")).toMatch(/results are being saved again/);
   });
 });

@@ -34,6 +34,7 @@ describe("settings", () => {
     [[], { HEARTBEAT: "fast" }, /HEARTBEAT="fast": expected "send,receive"/],
     [[], { SPLIT_MODE: "halves" }, /SPLIT_MODE="halves": expected one of per-worker, seconds/],
     [[], { CHUNK_SECONDS: "0" }, /CHUNK_SECONDS="0"/],
+    [[], { MAX_CHUNK_SECONDS: "120" }, /MAX_CHUNK_SECONDS="120": expected a number from 1 to 90/],
     [[], { QUEUE_PREFIX: "a b" }, /QUEUE_PREFIX="a b"/],
     [["--no-such-flag", "1"], {}, /unknown flag --no-such-flag/],
     [["--count"], {}, /--count needs a value/],

@@ -1,0 +1,68 @@
+import { Worker } from "node:worker_threads";
+import type { Stems } from "../audio/pcm.js";
+import type { ChunkSpan } from "../audio/separate-chunk.js";
+import type { MixdownPlan } from "../server/mixdown.js";
+import type { CpuReply, CpuTask } from "./cpu-thread-main.js";
+
+interface Pending {
+  resolve: (stems: Stems | undefined) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Separation, merge and mix on a thread of their own: a chunk takes seconds to minutes of CPU, a long song's merge
+ * seconds, and on the event loop they would starve the STOMP heart-beats until the broker or the process
+ * dropped a healthy connection mid-job.
+ */
+export class CpuThread {
+  private thread: Worker | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  async separate(engine: string, input: Int16Array, span: ChunkSpan, burnMs = 0): Promise<Stems> {
+    const stems = await this.run({ task: "separate", engine, input, span, burnMs });
+    if (!stems) throw new Error("the CPU thread returned no stems");
+    return stems;
+  }
+
+  async mixdown(plan: MixdownPlan): Promise<void> {
+    await this.run({ task: "mixdown", plan });
+  }
+
+  async close(): Promise<void> {
+    const thread = this.thread;
+    this.thread = undefined;
+    await thread?.terminate();
+  }
+
+  private run(task: CpuTask): Promise<Stems | undefined> {
+    const thread = this.thread ?? this.start();
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      thread.postMessage({ ...task, id });
+    });
+  }
+
+  private start(): Worker {
+    const thread = new Worker(new URL("./cpu-thread-entry.mjs", import.meta.url));
+    // An idle thread must not keep a stopping process alive.
+    thread.unref();
+    thread.on("message", (reply: CpuReply) => {
+      const pending = this.pending.get(reply.id);
+      if (!pending) return;
+      this.pending.delete(reply.id);
+      if ("error" in reply) pending.reject(new Error(reply.error));
+      else pending.resolve(reply.stems);
+    });
+    const fail = (error: Error) => {
+      if (this.thread === thread) this.thread = undefined;
+      for (const { reject } of this.pending.values()) reject(error);
+      this.pending.clear();
+    };
+    thread.on("error", fail);
+    thread.on("exit", (code) => fail(new Error(`the CPU thread exited (code ${code})`)));
+    this.thread = thread;
+    return thread;
+  }
+}
