@@ -128,16 +128,6 @@ export class ResultCollector {
       return "stale";
     }
     if (result.kind === "failed") {
-      if (job.accepted) {
-        // Another worker's result is in: one worker giving up on the job changes nothing.
-        this.counters.stale++;
-        this.events.record("stale-dropped", ids);
-        this.log.warn(
-          `Server: Job[${job.job_id}] failed on Worker[${result.workerId}] after its result was accepted - dropped`,
-        );
-        await delivery.ack();
-        return "stale";
-      }
       this.songFailed(music, `Job[${job.job_id}]: ${result.reason}`);
       await this.store.save();
       await delivery.ack();

@@ -110,23 +110,6 @@ describe("ResultCollector", () => {
     expect(collector.counters).toMatchObject({ accepted: 1, duplicates: 1 });
   });
 
-  it("drops a failure report for a job whose result is already accepted", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "encore-collector-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const { store, collector, lines, deliver } = await collectorOn(dir);
-    cleanups.push(() => store.close());
-    deliver(resultDelivery(async () => {}));
-    let acked = 0;
-    deliver(failureDelivery(1, async () => void acked++));
-    await collector.drained();
-    expect(acked).toBe(1);
-    expect(store.state.music["1"]?.status).toBe("separating");
-    expect(store.state.music["1"]?.error).toBeUndefined();
-    expect(lines.join("\n")).toMatch(
-      /Job\[1\] failed on Worker\[w2\] after its result was accepted - dropped/,
-    );
-  });
-
   it("lets no report of an earlier attempt's job touch the song chosen again", async () => {
     const dir = mkdtempSync(join(tmpdir(), "encore-collector-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
