@@ -106,6 +106,8 @@ export class StateStore {
   readonly file: string;
   private failure: string | undefined;
   private readonly db: Database.Database;
+  /** Prepared once: a save runs on every accepted result. */
+  private readonly writes: ReturnType<typeof prepareWrites>;
   /** Each row as last committed (records as their JSON text), to tell which rows a save must write. */
   private readonly committed = {
     meta: new Map<Counter, number>(),
@@ -121,6 +123,7 @@ export class StateStore {
     this.file = join(dataDir, "ledger.db");
     this.db = openLedger(this.file);
     try {
+      this.writes = prepareWrites(this.db);
       const legacy = join(dataDir, "state.json");
       const imported = this.isEmpty() && existsSync(legacy) ? readLegacyState(legacy) : undefined;
       this.state = imported ?? this.load();
@@ -171,11 +174,7 @@ export class StateStore {
     const changes = this.changes();
     const rows = changes.meta.length + changes.music.length + changes.jobs.length;
     if (rows === 0) return 0;
-    const setMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-    const putMusic = this.db.prepare("INSERT OR REPLACE INTO music (music_id, record) VALUES (?, ?)");
-    const dropMusic = this.db.prepare("DELETE FROM music WHERE music_id = ?");
-    const putJob = this.db.prepare("INSERT OR REPLACE INTO jobs (job_id, music_id, record) VALUES (?, ?, ?)");
-    const dropJob = this.db.prepare("DELETE FROM jobs WHERE job_id = ?");
+    const { setMeta, putMusic, dropMusic, putJob, dropJob } = this.writes;
     this.db.transaction(() => {
       for (const [key, value] of changes.meta) setMeta.run(key, value);
       for (const [id, record] of changes.music)
@@ -269,6 +268,16 @@ function remember(committed: Map<string, string>, rows: Array<[string, string | 
   for (const [id, record] of rows)
     if (record === null) committed.delete(id);
     else committed.set(id, record);
+}
+
+function prepareWrites(db: Database.Database) {
+  return {
+    setMeta: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
+    putMusic: db.prepare("INSERT OR REPLACE INTO music (music_id, record) VALUES (?, ?)"),
+    dropMusic: db.prepare("DELETE FROM music WHERE music_id = ?"),
+    putJob: db.prepare("INSERT OR REPLACE INTO jobs (job_id, music_id, record) VALUES (?, ?, ?)"),
+    dropJob: db.prepare("DELETE FROM jobs WHERE job_id = ?"),
+  };
 }
 
 function openLedger(file: string): Database.Database {
