@@ -90,11 +90,17 @@ describe("ResultCollector", () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   });
 
-  it("moves the song on when a saved result's ACK is lost with the connection, and drops its redelivery", async () => {
+  /** A collector on a fresh data folder, closed and removed after the test. */
+  async function collectorInTempDir() {
     const dir = mkdtempSync(join(tmpdir(), "encore-collector-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const { store, pipeline, collector, lines, deliver } = await collectorOn(dir);
-    cleanups.push(() => store.close());
+    const parts = await collectorOn(dir);
+    cleanups.push(() => parts.store.close());
+    return parts;
+  }
+
+  it("moves the song on when a saved result's ACK is lost with the connection, and drops its redelivery", async () => {
+    const { store, pipeline, collector, lines, deliver } = await collectorInTempDir();
 
     deliver(resultDelivery(() => Promise.reject(new ConnectionLostError("connection is gone"))));
     await collector.drained();
@@ -111,10 +117,7 @@ describe("ResultCollector", () => {
   });
 
   it("lets no report of an earlier attempt's job touch the song chosen again", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "encore-collector-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const { store, collector, deliver } = await collectorOn(dir);
-    cleanups.push(() => store.close());
+    const { store, collector, deliver } = await collectorInTempDir();
     // Job 1 was the failed attempt's; the retry's job is 2.
     store.state.music["1"] = songRecord({ frames: FRAMES, job_ids: [2] });
     store.state.jobs["2"] = jobRecord(2, false, { chunk_index: 0, chunk_count: 1, start: 0, end: FRAMES });
@@ -129,10 +132,7 @@ describe("ResultCollector", () => {
   });
 
   it("keeps a song failed when it fails during its merge (done does not overwrite it)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "encore-collector-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const { store, collector, deliver } = await collectorOn(dir);
-    cleanups.push(() => store.close());
+    const { store, collector, deliver } = await collectorInTempDir();
     deliver(resultDelivery(async () => {}));
     await collector.drained();
     const log = createLogger(() => {});
