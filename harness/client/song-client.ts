@@ -3,6 +3,17 @@ import { join } from "node:path";
 import type { OperationLog, OpValue } from "../history/operations.js";
 import { asSongState } from "./api-shapes.js";
 
+/** An HTTP error status the server answered with. */
+export class HttpRefusal extends Error {
+  constructor(
+    readonly f: string,
+    readonly status: number,
+    body: string,
+  ) {
+    super(`${f} failed: ${status} ${body}`);
+  }
+}
+
 /** The harness's own HTTP client: each call is an operation, ok with what it saw or fail/info with why. */
 export async function call<T>(
   ops: OperationLog,
@@ -24,7 +35,7 @@ export async function call<T>(
   if (!res.ok) {
     const body = await res.text();
     ops.complete(invoked, "fail", { status: res.status, error: body.slice(0, 200) });
-    throw new Error(`${f} failed: ${res.status} ${body}`);
+    throw new HttpRefusal(f, res.status, body);
   }
   const result = await read(res);
   ops.complete(invoked, "ok", { status: res.status, ...summarize(result) });

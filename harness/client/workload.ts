@@ -5,7 +5,7 @@ import type { OperationLog } from "../history/operations.js";
 import type { Timeline } from "../run/timeline.js";
 import type { Scenario, Stem, WorkloadOp } from "../scenario/scenario.js";
 import { asSongState, asUploaded, type SongState, type Uploaded } from "./api-shapes.js";
-import { call } from "./song-client.js";
+import { call, HttpRefusal } from "./song-client.js";
 
 /** One song as the harness's client saw it. */
 export interface SongRun {
@@ -33,11 +33,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const POLL_MS = 100;
 
 /**
- * True for a request that got no HTTP answer (refused, reset, cut off): fetch's TypeError, not an HTTP error
- * status. Each attempt stays in the history (info when nobody can tell whether the server acted on it); an
- * upload the server took before it died is an orphan song nobody chose tracks for, so it never runs.
+ * True for a request worth sending again: one that got no HTTP answer (refused, reset, cut off: fetch's
+ * TypeError), or a 503, which says the server could not take it now (a server closing for a stop answers so;
+ * soak seed 5048 left a song unchosen when the client gave up on it). Each attempt stays in the history (info
+ * when nobody can tell whether the server acted on it); an upload the server took before it died is an orphan
+ * song nobody chose tracks for, so it never runs. A server that keeps answering 503 runs out the deadline, and
+ * its song is still owed.
  */
-const unanswered = (error: unknown) => error instanceof TypeError;
+const worthRetrying = (error: unknown) =>
+  error instanceof TypeError || (error instanceof HttpRefusal && error.status === 503);
 
 /**
  * Jepsen's client and generator: performs the scenario's workload against the server's HTTP API (uploads,
@@ -251,7 +255,7 @@ export class WorkloadRunner {
       try {
         return await act();
       } catch (error) {
-        if (!unanswered(error) || monotonicMs() > deadline) throw error;
+        if (!worthRetrying(error) || monotonicMs() > deadline) throw error;
         await sleep(200);
       }
     }
