@@ -28,8 +28,8 @@ export interface CheckInput {
   plan: Plan;
   /**
    * Every song of the workload, with what the harness's own actions require of it: "done" (and equal to the
-   * reference), "failed" (a poison job of it landed: it must fail with a clear error), "gone" (a reset came
-   * after its upload: none of its jobs may be taken as done any more), or "done-or-failed".
+   * reference), "gone" (a reset came after its upload: none of its jobs may be taken as done any more), or
+   * "done-or-failed" (a malformed result for it landed).
    */
   songs: readonly (SongFacts & { expect: SongExpectation })[];
   /** Monotonic ms of the run's start; ledger and fault times are relative to it. */
@@ -65,7 +65,7 @@ export interface CheckInput {
 }
 
 /** "done-or-failed": a malformed result was injected; the song may fail with a clear error, not hang. */
-export type SongExpectation = "done" | "failed" | "gone" | "done-or-failed";
+export type SongExpectation = "done" | "gone" | "done-or-failed";
 
 export type JudgedSong = CheckInput["songs"][number];
 

@@ -1,6 +1,6 @@
 import type { Settings } from "../../src/config/settings.js";
 import type { Logger } from "../../src/log/logger.js";
-import type { JobMessage } from "../../src/messages/job-message.js";
+import type { ReceivedJob } from "../../src/messages/job-message.js";
 import type { Delivery } from "../../src/stomp/link.js";
 import type { StompSession } from "../../src/stomp/session.js";
 import { Worker } from "../../src/worker/worker.js";
@@ -21,7 +21,7 @@ class AckOnCurrentConnectionWorker extends Worker {
     });
   }
 
-  protected override async ackJob(delivery: Delivery, _job: JobMessage): Promise<void> {
+  protected override async ackJob(delivery: Delivery, _job: ReceivedJob): Promise<void> {
     if (!this.latest) throw new Error("no connection to ACK on");
     await this.latest.ack(delivery.headers);
   }

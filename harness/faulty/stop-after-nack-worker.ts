@@ -1,4 +1,4 @@
-import type { JobMessage } from "../../src/messages/job-message.js";
+import type { ReceivedJob } from "../../src/messages/job-message.js";
 import type { Delivery } from "../../src/stomp/link.js";
 import { Worker } from "../../src/worker/worker.js";
 import { runFaultyWorker } from "./run-faulty.js";
@@ -13,7 +13,7 @@ class StopAfterNackWorker extends Worker {
 
   protected override async process(
     delivery: Delivery,
-    job: JobMessage,
+    job: ReceivedJob,
     deliveryCount: number,
   ): Promise<void> {
     if (this.failedOnce) await new Promise(() => {});

@@ -59,7 +59,7 @@ export const SERVER_KINDS = [
   "ack-before-save",
   "dedup-by-chunk",
   "crash-on-malformed",
-  "ignores-failures",
+  "trusts-job-id",
   "requeues-duplicates",
   "memory-only",
 ] as const;

@@ -210,12 +210,12 @@ export const SETTINGS = {
     default: "0",
     doc: "CPU the engine burns per job before separating (a test mode: a model slow because it computes)",
   }),
-  workerStopGraceMs: spec({
-    env: "WORKER_STOP_GRACE_MS",
+  stopGraceMs: spec({
+    env: "STOP_GRACE_MS",
     flag: "stop-grace-ms",
     parse: integer(0, 3_600_000),
     default: "10000",
-    doc: "on SIGTERM, how long a worker may go on with its job before it NACKs it for another worker",
+    doc: "on SIGTERM, how long a worker may go on with its job (then it NACKs it for another worker), and the server with its unconfirmed publishes (then its next start sends them)",
   }),
   jobMaxDeliveries: spec({
     env: "JOB_MAX_DELIVERIES",

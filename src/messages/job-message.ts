@@ -1,30 +1,26 @@
 import { asBuffer, CHANNELS, int16View } from "../audio/pcm.js";
 import type { Headers } from "../stomp/session.js";
 import { HeaderReader, MalformedMessageError } from "./header-reader.js";
+import { type JobIdentity, jobDigest } from "./job-digest.js";
 
 /** One chunk to separate: its ids and sample ranges in headers, its audio (with context) lossless in the body. */
-export interface JobMessage {
-  jobId: number;
-  musicId: number;
-  chunkIndex: number;
-  chunkCount: number;
-  /** Frames [start, end) of the song are this chunk's own; [contextStart, contextEnd) is what the body holds. */
-  start: number;
-  end: number;
-  contextStart: number;
-  contextEnd: number;
-  /** The server's reset epoch: jobs of an older epoch were cancelled by POST /reset. */
-  epoch: number;
+export interface JobMessage extends JobIdentity {
   /** How many times the server has published this job (1 unless a restart republished it). */
   attempt: number;
-  engine: string;
   publishedAt: number;
   samples: Int16Array;
 }
 
+/** A job as a worker read it: with the digest of what it was given (checked against the one the server sent). */
+export interface ReceivedJob extends JobMessage {
+  digest: string;
+}
+
 export function encodeJob(job: JobMessage): { headers: Headers; body: Buffer } {
+  const body = asBuffer(job.samples);
   return {
     headers: {
+      "job-digest": jobDigest(job, body),
       "encore-type": "job",
       "job-id": String(job.jobId),
       "music-id": String(job.musicId),
@@ -40,11 +36,11 @@ export function encodeJob(job: JobMessage): { headers: Headers; body: Buffer } {
       "published-at": String(job.publishedAt),
       "content-type": "audio/L16;rate=44100;channels=2",
     },
-    body: asBuffer(job.samples),
+    body,
   };
 }
 
-export function parseJob(headers: Headers, body: Buffer): JobMessage {
+export function parseJob(headers: Headers, body: Buffer): ReceivedJob {
   const h = new HeaderReader(headers);
   if (h.text("encore-type") !== "job")
     throw new MalformedMessageError(`encore-type is "${headers["encore-type"]}", expected job`);
@@ -72,5 +68,10 @@ export function parseJob(headers: Headers, body: Buffer): JobMessage {
   const expected = (job.contextEnd - job.contextStart) * CHANNELS * 2;
   if (body.length !== expected)
     throw new MalformedMessageError(`body has ${body.length} bytes, expected ${expected}`);
-  return { ...job, samples: int16View(body) };
+  const digest = jobDigest(job, body);
+  if (digest !== h.text("job-digest"))
+    throw new MalformedMessageError(
+      "its job-digest does not match its headers and body: not the job the server sent",
+    );
+  return { ...job, samples: int16View(body), digest };
 }

@@ -10,6 +10,8 @@ interface ResultBase {
   /** The broker's redelivered flag and x-delivery-count of the job delivery that produced this result. */
   redelivered: boolean;
   deliveryCount: number;
+  /** The digest of the job as the worker was given it: the server takes a result only for the job it sent. */
+  jobDigest: string;
 }
 
 /** "JobDoneMsg": the four stems of one chunk, trimmed to the chunk's own frames. */
@@ -24,7 +26,7 @@ export interface DoneResult extends ResultBase {
   stems: Stems;
 }
 
-/** The job could not be done and was dead-lettered (malformed, or delivered too often). */
+/** A job the server sent could not be done and was dead-lettered (delivered too often, its result refused). */
 export interface FailedResult extends ResultBase {
   kind: "failed";
   reason: string;
@@ -40,6 +42,7 @@ export function encodeResult(result: ResultMessage): { headers: Headers; body: B
     "worker-id": result.workerId,
     "job-redelivered": String(result.redelivered),
     "job-delivery-count": String(result.deliveryCount),
+    "job-digest": result.jobDigest,
   };
   if (result.kind === "failed") return { headers: { ...base, reason: result.reason }, body: Buffer.alloc(0) };
   return {
@@ -66,6 +69,7 @@ export function parseResult(headers: Headers, body: Buffer): ResultMessage {
     workerId: h.text("worker-id"),
     redelivered: h.flag("job-redelivered"),
     deliveryCount: h.int("job-delivery-count"),
+    jobDigest: h.text("job-digest"),
   };
   if (type === "job-failed") return { kind: "failed", ...base, reason: h.text("reason") };
   if (type !== "job-done")

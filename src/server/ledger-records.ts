@@ -62,6 +62,7 @@ const job: JSONSchemaType<JobRecord> = {
     epoch: id,
     attempt: nat,
     published: { type: "boolean" },
+    digest: { type: "string", pattern: "^[0-9a-f]{64}$", nullable: true },
     accepted: { ...accepted, nullable: true },
     duplicates: nat,
   },

@@ -152,6 +152,8 @@ export class MusicService {
           publishedAt: Date.now(),
           samples: chunkInput(song, { contextStart: job.context_start, contextEnd: job.context_end }),
         });
+        // Before the SEND: a result may come back before the save after it (and a restart computes the same).
+        job.digest = headers["job-digest"];
         await this.link.publish(
           this.queues.jobs,
           { ...headers, ...injectTrace(inSpan(span)), ...JOB_QUEUE_ARGS, persistent: "true" },

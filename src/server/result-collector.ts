@@ -127,6 +127,13 @@ export class ResultCollector {
       await delivery.ack();
       return "stale";
     }
+    if (!this.ofJobSent(job, result)) {
+      this.counters.malformed++;
+      const reason = `${result.kind === "failed" ? "failure report" : "result"} for Job[${job.job_id}] from Worker[${result.workerId}] is of a job the server did not send (its job-digest differs)`;
+      this.log.error(`Server: ${reason} - dead-lettered, the song goes on`);
+      await this.setAside(delivery, reason);
+      return "forged";
+    }
     if (result.kind === "failed") {
       this.songFailed(music, `Job[${job.job_id}]: ${result.reason}`);
       await this.store.save();
@@ -169,6 +176,14 @@ export class ResultCollector {
       }
     }
     return "accepted";
+  }
+
+  /**
+   * Whether the result or report is of the job as the server sent it (a forged copy carrying its id is not).
+   * Records from before digests were kept have none: their results are taken on the job id, as they were.
+   */
+  protected ofJobSent(job: JobRecord, result: ResultMessage): boolean {
+    return job.digest === undefined || result.jobDigest === job.digest;
   }
 
   /** A worker gave up on a job of the song (it was dead-lettered): the song cannot be finished. */

@@ -24,6 +24,7 @@ export class EncoreServer {
     readonly collector: ResultCollector,
     private readonly link: StompLink,
     private readonly log: Logger,
+    private readonly graceMs: number,
   ) {}
 
   private readonly stalls = watchLoopStalls();
@@ -67,11 +68,30 @@ export class EncoreServer {
     const address = await app.listen({ host: settings.serverHost, port: settings.serverPort });
     const url = address.replace("[::1]", "localhost");
     log.info(`Server: listening on ${url}`);
-    return new EncoreServer(app, url, store, pipeline, collector, link, log);
+    return new EncoreServer(app, url, store, pipeline, collector, link, log, settings.stopGraceMs);
   }
 
+  /**
+   * No new requests; the songs' background work (publishing jobs, a merge) may go on for the grace, and the jobs
+   * being published get their RECEIPTs within it (a song whose jobs are all on the queue is served by the workers
+   * while this server is down). What is still unconfirmed then is sent by the next start (recover()), never failed.
+   */
   async stop(): Promise<void> {
     await this.app.close();
+    const deadline = Date.now() + this.graceMs;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.pipeline.idle(),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, this.graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    const unconfirmed = await this.link.settle(Math.max(0, deadline - Date.now()));
+    if (unconfirmed > 0)
+      this.log.warn(
+        `Server: stopping: ${unconfirmed} publishes not confirmed within ${this.graceMs} ms - the next start sends them`,
+      );
     await this.link.close();
     await this.pipeline.idle();
     await this.pipeline.close();

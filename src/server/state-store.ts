@@ -55,6 +55,8 @@ export interface JobRecord {
   /** How often the server published it (more than 1 only when a restart found it unreceipted). */
   attempt: number;
   published: boolean;
+  /** SHA-256 of the job as sent (see job-digest.ts): a result or report for anything else is not taken. */
+  digest?: string;
   accepted?: AcceptedResult;
   duplicates: number;
 }

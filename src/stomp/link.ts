@@ -41,6 +41,7 @@ export class StompLink {
   private readonly lossListeners: ((error: Error) => void)[] = [];
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: LinkOptions) {}
 
@@ -72,8 +73,35 @@ export class StompLink {
     return this.session?.isAlive ? this.attach(this.session, subscription) : Promise.resolve();
   }
 
-  async publish(destination: string, headers: Headers, body: Buffer | string): Promise<void> {
-    const bytes = typeof body === "string" ? Buffer.from(body) : body;
+  publish(destination: string, headers: Headers, body: Buffer | string): Promise<void> {
+    const sending = this.send(destination, headers, typeof body === "string" ? Buffer.from(body) : body);
+    const tracked = sending.then(
+      () => {},
+      () => {},
+    );
+    this.inFlight.add(tracked);
+    void tracked.then(() => this.inFlight.delete(tracked));
+    return sending;
+  }
+
+  /**
+   * Waits until every publish begun so far has its RECEIPT (or has failed), or `graceMs` has passed; returns how
+   * many were still unconfirmed. A stop calls it before close(), so what it began sending gets to the broker.
+   */
+  async settle(graceMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    while (this.inFlight.size > 0) {
+      const all = Promise.all([...this.inFlight]).then(() => true);
+      if (!(await Promise.race([all, deadline.then(() => false)]))) break;
+    }
+    clearTimeout(timer);
+    return this.inFlight.size;
+  }
+
+  private async send(destination: string, headers: Headers, bytes: Buffer): Promise<void> {
     for (;;) {
       const session = await this.current();
       try {

@@ -20,6 +20,16 @@ const SLOWEST_LINK_BYTES_PER_MS = 256;
 
 export class ConnectionLostError extends Error {}
 
+/** The broker answered this very frame with an ERROR (it names the frame's receipt): sending it again cannot help. */
+export class BrokerRefusedError extends Error {}
+
+/** What stompit's error carries for an ERROR frame from the broker (the headers by Encore's patch). */
+interface BrokerErrorFrame extends Error {
+  isApplicationError?: () => boolean;
+  longMessage?: string;
+  frameHeaders?: Headers;
+}
+
 /**
  * One STOMP connection. Everything sent on it (publishes, ACKs, NACKs) waits for its RECEIPT and fails once
  * the connection is gone, so nothing is ever retried on a different connection by accident.
@@ -29,7 +39,9 @@ export class StompSession {
   readonly negotiatedHeartbeat: [number, number];
   private alive = true;
   private nextSubscription = 0;
-  private readonly pending = new Set<(error: Error) => void>();
+  private nextReceipt = 0;
+  /** Frames waiting for their RECEIPT, by receipt id. */
+  private readonly pending = new Map<string, (error: Error) => void>();
   private readonly deathListeners: ((error: Error) => void)[] = [];
 
   private constructor(
@@ -41,7 +53,11 @@ export class StompSession {
       .map(Number);
     this.negotiatedHeartbeat = [negotiated[0] || 0, negotiated[1] || 0];
     const die = (error: Error) => this.die(error);
-    client.on("error", (error: Error) => die(new ConnectionLostError(error.message)));
+    client.on("error", (error: BrokerErrorFrame) => {
+      if (!error.isApplicationError?.()) return die(new ConnectionLostError(error.message));
+      const said = `the broker sent ERROR: ${error.message}${error.longMessage ? ` (${error.longMessage.trim()})` : ""}`;
+      this.die(new ConnectionLostError(said), error.frameHeaders?.["receipt-id"]);
+    });
     client.on("end", () => die(new ConnectionLostError("connection ended")));
     client.getTransportSocket().on("close", () => die(new ConnectionLostError("socket closed")));
   }
@@ -99,10 +115,7 @@ export class StompSession {
     onMessage: (headers: Headers, body: Buffer) => void,
   ): Promise<string> {
     const id = `${this.id}-${++this.nextSubscription}`;
-    return this.receipted(this.receiptTimeoutMs, (onReceipt) => {
-      const receipt = `subscribe-${id}`;
-      // stompit's subscribe() takes no receipt option; sendFrame() keeps its receipts in this table.
-      (this.client as unknown as { _receipts: Record<string, () => void> })._receipts[receipt] = onReceipt;
+    return this.receipted(this.receiptTimeoutMs, (receipt) => {
       this.client.subscribe({ ...headers, destination, id, receipt }, (error, message) => {
         if (error) return;
         const chunks: Buffer[] = [];
@@ -118,28 +131,30 @@ export class StompSession {
   /** The RECEIPT may take as long as the body takes to cross a slow link, on top of the usual wait. */
   send(destination: string, headers: Headers, body: Buffer): Promise<void> {
     const waitMs = this.receiptTimeoutMs + Math.ceil(body.length / SLOWEST_LINK_BYTES_PER_MS);
-    return this.receipted(waitMs, (onReceipt) => {
-      const frame = this.client.send({ ...headers, destination, "content-length": String(body.length) }, {
-        onReceipt,
-      } as stompit.Client.SendOptions);
+    return this.receipted(waitMs, (receipt) => {
+      const frame = this.client.send({
+        ...headers,
+        destination,
+        "content-length": String(body.length),
+        receipt,
+      });
       frame.write(body);
       frame.end();
     });
   }
 
   ack(messageHeaders: Headers): Promise<void> {
-    return this.receipted(this.receiptTimeoutMs, (onReceipt) =>
-      this.client.ack({ headers: messageHeaders } as unknown as stompit.Client.Message, {}, {
-        onReceipt,
-      } as stompit.Client.SendOptions),
+    return this.receipted(this.receiptTimeoutMs, (receipt) =>
+      this.client.ack({ headers: messageHeaders } as unknown as stompit.Client.Message, { receipt }),
     );
   }
 
   nack(messageHeaders: Headers, headers: Headers = {}): Promise<void> {
-    return this.receipted(this.receiptTimeoutMs, (onReceipt) =>
-      this.client.nack({ headers: messageHeaders } as unknown as stompit.Client.Message, headers, {
-        onReceipt,
-      } as stompit.Client.SendOptions),
+    return this.receipted(this.receiptTimeoutMs, (receipt) =>
+      this.client.nack({ headers: messageHeaders } as unknown as stompit.Client.Message, {
+        ...headers,
+        receipt,
+      }),
     );
   }
 
@@ -169,30 +184,38 @@ export class StompSession {
     (this.client.destroy as (error?: Error) => void).call(this.client);
   }
 
-  private receipted(waitMs: number, sendFrame: (onReceipt: () => void) => void): Promise<void> {
+  /**
+   * Sends a frame carrying a receipt id of ours: stompit's own ids are not exposed, and an ERROR frame names the
+   * frame it refuses by that id. stompit's sendFrame() keeps its receipt callbacks in `_receipts`.
+   */
+  private receipted(waitMs: number, sendFrame: (receipt: string) => void): Promise<void> {
     if (!this.alive) return Promise.reject(new ConnectionLostError("connection is gone"));
+    const receipt = `${this.id}-r${++this.nextReceipt}`;
     return new Promise((resolve, reject) => {
       const fail = (error: Error) => {
         clearTimeout(timer);
-        this.pending.delete(fail);
+        this.pending.delete(receipt);
         reject(error);
       };
       // A missing receipt means the link is broken even if TCP has not noticed yet.
       const timer = setTimeout(() => this.destroy(`no RECEIPT within ${waitMs} ms`), waitMs);
-      this.pending.add(fail);
-      sendFrame(() => {
+      this.pending.set(receipt, fail);
+      (this.client as unknown as { _receipts: Record<string, () => void> })._receipts[receipt] = () => {
         clearTimeout(timer);
-        this.pending.delete(fail);
+        this.pending.delete(receipt);
         if (this.alive) resolve();
         else reject(new ConnectionLostError("connection lost as the receipt came"));
-      });
+      };
+      sendFrame(receipt);
     });
   }
 
-  private die(error: Error): void {
+  /** The frame the broker's ERROR names fails with the broker's words; everything else pending is merely lost. */
+  private die(error: Error, refused?: string): void {
     if (!this.alive) return;
     this.alive = false;
-    for (const fail of [...this.pending]) fail(error);
+    for (const [receipt, fail] of [...this.pending])
+      fail(receipt === refused ? new BrokerRefusedError(error.message) : error);
     for (const listener of this.deathListeners.splice(0)) listener(error);
     this.hangUp();
   }

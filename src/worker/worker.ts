@@ -5,18 +5,19 @@ import { createEventLog, type EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
 import { destinations, EPOCH_STREAM_ARGS, JOB_QUEUE_ARGS } from "../messages/destinations.js";
-import { HeaderReader, MalformedMessageError } from "../messages/header-reader.js";
-import { type JobMessage, parseJob } from "../messages/job-message.js";
+import { parseJob, type ReceivedJob } from "../messages/job-message.js";
 import { encodeResult, type ResultMessage } from "../messages/result-message.js";
 import { CpuThread } from "../process/cpu-thread.js";
 import { watchLoopStalls } from "../process/loop-stalls.js";
 import { type Delivery, StompLink } from "../stomp/link.js";
 import { linkOptions } from "../stomp/link-options.js";
-import { ConnectionLostError } from "../stomp/session.js";
+import { BrokerRefusedError, ConnectionLostError } from "../stomp/session.js";
 import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
 
 /** How long a job waits for the epoch on a new connection. */
 const EPOCH_WAIT_MS = 5000;
+/** Jobs whose result the broker refused that a worker remembers (a bound, so the memory cannot grow). */
+const REFUSED_KEPT = 1000;
 
 /**
  * A worker takes one job at a time (prefetch 1, client-individual ack): separate, publish the result and wait
@@ -39,6 +40,11 @@ export class Worker {
   /** The connection on which the current epoch has been read, and who waits for that. */
   private epochOn: string | undefined;
   private readonly epochWaiters: Array<() => void> = [];
+  /**
+   * Jobs (id/attempt) whose result the broker refused, already reported and dead-lettered: their ACK was lost with
+   * the connection the ERROR closed, so the broker delivers them again, and then they are only ACKed.
+   */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly settings: Settings,
@@ -82,21 +88,21 @@ export class Worker {
     );
   }
 
-  /** Finishes the job in hand within WORKER_STOP_GRACE_MS, else NACKs it for another worker; then disconnects. */
+  /** Finishes the job in hand within STOP_GRACE_MS, else NACKs it for another worker; then disconnects. */
   async stop(): Promise<void> {
     this.stopping = true;
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
       this.busy.then(() => true),
       new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), this.settings.workerStopGraceMs);
+        timer = setTimeout(() => resolve(false), this.settings.stopGraceMs);
       }),
     ]);
     clearTimeout(timer);
     const held = this.current;
     if (!finished && held) {
       this.log.warn(
-        `${this.name}: stopping: Job[${held.headers["job-id"]}] not finished within ${this.settings.workerStopGraceMs} ms - NACK, another worker takes it`,
+        `${this.name}: stopping: Job[${held.headers["job-id"]}] not finished within ${this.settings.stopGraceMs} ms - NACK, another worker takes it`,
       );
       await held.nack().catch(() => {});
     }
@@ -177,15 +183,28 @@ export class Worker {
 
   /** Returns the attempt's outcome: acked, stale-ack, nacked, cancelled or dead-lettered. */
   private async handleJob(delivery: Delivery, deliveryCount: number): Promise<string> {
-    let job: JobMessage;
+    let job: ReceivedJob;
     try {
       job = parseJob(delivery.headers, delivery.body);
     } catch (error) {
-      await this.reject(delivery, `malformed job: ${(error as Error).message}`, deliveryCount);
+      // Not a job the server sent as it is, whatever job id it carries: set aside, and no song is told of it.
+      await this.setAside(delivery, `malformed job: ${(error as Error).message}`);
       return "dead-lettered";
     }
     if (deliveryCount >= this.settings.jobMaxDeliveries) {
-      await this.reject(delivery, `Job[${job.jobId}] delivered ${deliveryCount + 1} times`, deliveryCount);
+      await this.reject(
+        delivery,
+        job,
+        `Job[${job.jobId}] delivered ${deliveryCount + 1} times`,
+        deliveryCount,
+      );
+      return "dead-lettered";
+    }
+    if (this.refused.has(`${job.jobId}/${job.attempt}`)) {
+      this.log.warn(
+        `${this.name}: Job[${job.jobId}] is back, its result refused before - ACK, not processed`,
+      );
+      await this.settle(job.jobId, () => delivery.ack());
       return "dead-lettered";
     }
     if (job.epoch < this.cancelledBefore) {
@@ -206,6 +225,19 @@ export class Worker {
         );
         return "stale-ack";
       }
+      // Sending it again cannot help (a result over the broker's size limit): the song fails with the broker's
+      // words, and every other job goes on.
+      if (error instanceof BrokerRefusedError) {
+        this.refused.add(`${job.jobId}/${job.attempt}`);
+        if (this.refused.size > REFUSED_KEPT) this.refused.delete(this.refused.values().next().value ?? "");
+        await this.reject(
+          delivery,
+          job,
+          `Job[${job.jobId}]: its result was refused: ${error.message}`,
+          deliveryCount,
+        );
+        return "dead-lettered";
+      }
       this.log.error(`${this.name}: Job[${job.jobId}] failed: ${(error as Error).message} - NACK`);
       this.events.record("nack", {
         job: job.jobId,
@@ -221,12 +253,12 @@ export class Worker {
    * The at-least-once order: do the work and publish its result (receipted), and only then ACK. A worker that
    * ACKed first would lose the chunk if it died mid-job (the harness has such a worker, to prove it notices).
    */
-  protected async process(delivery: Delivery, job: JobMessage, deliveryCount: number): Promise<void> {
+  protected async process(delivery: Delivery, job: ReceivedJob, deliveryCount: number): Promise<void> {
     if (await this.work(delivery, job, deliveryCount)) await this.ackJob(delivery, job);
   }
 
   /** Separates the chunk and publishes the result; false when the job was cancelled meanwhile (and acked). */
-  protected async work(delivery: Delivery, job: JobMessage, deliveryCount: number): Promise<boolean> {
+  protected async work(delivery: Delivery, job: ReceivedJob, deliveryCount: number): Promise<boolean> {
     const startedAt = Date.now();
     this.log.info(
       `${this.name} started Job[${job.jobId}].` +
@@ -258,6 +290,7 @@ export class Worker {
       finishedAt: Date.now(),
       syntheticMs,
       stems,
+      jobDigest: job.digest,
     };
     const { headers, body } = encodeResult(result);
     await this.link.publish(
@@ -274,7 +307,7 @@ export class Worker {
   }
 
   /** ACK on the connection that delivered the job; it counts only once its RECEIPT is back. */
-  protected async ackJob(delivery: Delivery, job: JobMessage): Promise<void> {
+  protected async ackJob(delivery: Delivery, job: ReceivedJob): Promise<void> {
     const ids = {
       job: job.jobId,
       music: job.musicId,
@@ -292,29 +325,40 @@ export class Worker {
     this.log.info(`${this.name}: Job[${job.jobId}] - JobDoneMsg - ACK`);
   }
 
-  /** Dead-letters a job it cannot do and tells the server, so the song fails visibly instead of waiting forever. */
-  private async reject(delivery: Delivery, reason: string, deliveryCount: number): Promise<void> {
+  /** Dead-letters a job of the server's it cannot do and tells the server, so the song fails visibly instead of waiting forever. */
+  private async reject(
+    delivery: Delivery,
+    job: ReceivedJob,
+    reason: string,
+    deliveryCount: number,
+  ): Promise<void> {
     this.log.error(`${this.name}: ${reason} - sent to the dead-letter queue`);
-    this.events.record("dead-lettered", { job: Number(delivery.headers["job-id"]) || undefined, reason });
-    const ids = new HeaderReader(delivery.headers);
-    const jobId = safely(() => ids.int("job-id", 1));
-    const musicId = safely(() => ids.int("music-id", 1));
-    await this.settle(jobId, async () => {
+    this.events.record("dead-lettered", { job: job.jobId, reason });
+    await this.settle(job.jobId, async () => {
       // The server hears of it first: a crash after the ACK must not leave the song waiting forever.
-      if (jobId !== undefined && musicId !== undefined) {
-        const failed = encodeResult({
-          kind: "failed",
-          jobId,
-          musicId,
-          workerId: this.id,
-          redelivered: delivery.redelivered,
-          deliveryCount,
-          reason,
-        });
-        await this.link.publish(this.queues.results, { ...failed.headers, persistent: "true" }, failed.body);
-      }
+      const failed = encodeResult({
+        kind: "failed",
+        jobId: job.jobId,
+        musicId: job.musicId,
+        workerId: this.id,
+        redelivered: delivery.redelivered,
+        deliveryCount,
+        reason,
+        jobDigest: job.digest,
+      });
+      await this.link.publish(this.queues.results, { ...failed.headers, persistent: "true" }, failed.body);
       await deadLetter(this.link, this.queues.deadLetter, delivery, reason, this.name);
     });
+  }
+
+  /** Dead-letters a message that is not a job the server sent. */
+  private async setAside(delivery: Delivery, reason: string): Promise<void> {
+    this.log.error(`${this.name}: ${reason} - sent to the dead-letter queue`);
+    const jobId = Number(delivery.headers["job-id"]) || undefined;
+    this.events.record("dead-lettered", { job: jobId, reason });
+    await this.settle(jobId, () =>
+      deadLetter(this.link, this.queues.deadLetter, delivery, reason, this.name),
+    );
   }
 
   private async settle(jobId: number | undefined, action: () => Promise<void>): Promise<void> {
@@ -326,14 +370,5 @@ export class Worker {
         `${this.name}: ${what} not settled (${(error as Error).message}); the broker will redeliver it`,
       );
     }
-  }
-}
-
-function safely<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof MalformedMessageError) return undefined;
-    throw error;
   }
 }

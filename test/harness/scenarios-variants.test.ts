@@ -16,10 +16,10 @@ describe("the new scenarios catch deliberately broken products", () => {
       /never sent to the dead-letter queue/,
     ],
     [
-      "poison-body",
-      ["--server-kind", "ignores-failures"],
+      "poison-forged",
+      ["--server-kind", "trusts-job-id"],
       "liveness",
-      /song a .*must fail with a clear error/,
+      /song a .*failed \("Job\[\d+\]: Job\[\d+\] delivered 6 times"\) although nothing the harness did allows it to fail/,
     ],
     [
       "reset-mid-song",

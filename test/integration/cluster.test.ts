@@ -121,6 +121,7 @@ describe("a song through the cluster", () => {
       finishedAt: Date.now(),
       syntheticMs: 0,
       stems: decodeStems(readFileSync(resultFile(store, job.music_id, job.job_id)), job.end - job.start),
+      jobDigest: job.digest ?? "",
     });
     const link = new StompLink(linkOptions(cluster.settings, "Test", cluster.log));
     await link.start();
@@ -173,7 +174,7 @@ describe("a song through the cluster", () => {
     expect(cluster.lines.some((l) => / - ERROR - Worker\[\w+\]: malformed job/.test(l))).toBe(true);
     await link.close();
 
-    // The malformed job's id was readable, so the server heard of it; it belongs to no current job and is dropped.
+    // Not a job the server sent, so no song hears of it: the next one is served as ever.
     const music = await cluster.upload(song);
     await cluster.choose(music.music_id, [music.tracks[2].track_id]);
     await cluster.waitDone(music.music_id);
@@ -253,6 +254,9 @@ describe("faults", () => {
     await cluster.stopServer();
     await cluster.startServer();
     expect((await cluster.api<Upload[]>("/music")).body.map((m) => m.music_id)).toContain(music.music_id);
+    // The stop let the publishing finish: every job went out once, none is left for this start to send again.
+    const jobs = cluster.server.store.jobsOf(cluster.server.store.state.music[music.music_id]);
+    expect(jobs.map((j) => [j.published, j.attempt])).toEqual(jobs.map(() => [true, 1]));
     const done = await cluster.waitDone(music.music_id);
     const final = await cluster.download(done.final);
     expect(maxDifference(final, await reference(["drums", "bass", "vocals"]))).toBeLessThanOrEqual(1);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalBroker } from "../../src/broker/local-broker.js";
 import type { Logger } from "../../src/log/logger.js";
 import { type Delivery, StompLink } from "../../src/stomp/link.js";
-import { ConnectionLostError, StompSession } from "../../src/stomp/session.js";
+import { BrokerRefusedError, ConnectionLostError, StompSession } from "../../src/stomp/session.js";
 import { waitFor } from "../support/wait-for.js";
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -89,4 +89,38 @@ describe("the STOMP transport on a real RabbitMQ", () => {
     await link.close();
     await expect(link.publish("/queue/retry", {}, "late")).rejects.toThrow(/closed/);
   });
+
+  it("settle() waits until the publishes in flight have their RECEIPTs, or says how many have none", async () => {
+    const link = await startedLink();
+    let confirmed = 0;
+    const body = Buffer.alloc(4 * 1024 * 1024, 7);
+    const sends = Array.from({ length: 8 }, () =>
+      link.publish("/queue/settle", { persistent: "true" }, body).then(() => confirmed++),
+    );
+    expect(await link.settle(0)).toBeGreaterThan(0);
+    expect(await link.settle(60_000)).toBe(0);
+    expect(confirmed).toBe(8);
+    await link.close();
+    await Promise.all(sends);
+    const reader = await startedLink();
+    let got = 0;
+    await reader.subscribe("/queue/settle", { ack: "auto" }, () => got++);
+    await waitFor("the eight messages", () => got === 8, 20_000);
+    await reader.close();
+  }, 90_000);
+
+  it("a SEND the broker refuses fails with the broker's words; one beside it goes on the next connection", async () => {
+    await broker.setEnv({ max_message_size: 1024 * 1024 });
+    try {
+      const link = await startedLink();
+      const big = link.publish("/queue/refused", { persistent: "true" }, Buffer.alloc(2 * 1024 * 1024, 1));
+      const small = link.publish("/queue/refused", { persistent: "true" }, "fits");
+      await expect(big).rejects.toBeInstanceOf(BrokerRefusedError);
+      await expect(big).rejects.toThrow(/max/i);
+      await small;
+      await link.close();
+    } finally {
+      await broker.setEnv({ max_message_size: 128 * 1024 * 1024 });
+    }
+  }, 30_000);
 });

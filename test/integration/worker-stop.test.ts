@@ -53,7 +53,7 @@ describe("a worker told to stop (SIGTERM) with a job in hand", () => {
     cluster = await TestCluster.start(broker, { splitChunks: "1" });
     const [worker] = await cluster.startWorkers(1, {
       WORKER_MIN_JOB_MS: "3000",
-      WORKER_STOP_GRACE_MS: "20000",
+      STOP_GRACE_MS: "20000",
     });
     if (!worker) throw new Error("no worker");
     const musicId = await jobInHand(cluster, worker);
@@ -69,7 +69,7 @@ describe("a worker told to stop (SIGTERM) with a job in hand", () => {
     cluster = await TestCluster.start(broker, { splitChunks: "1" });
     const [slow] = await cluster.startWorkers(1, {
       WORKER_MIN_JOB_MS: "60000",
-      WORKER_STOP_GRACE_MS: "1000",
+      STOP_GRACE_MS: "1000",
     });
     if (!slow) throw new Error("no worker");
     const musicId = await jobInHand(cluster, slow);

@@ -25,9 +25,35 @@ const asStrings = (headers: Record<string, string>) =>
   Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
 
 describe("job messages", () => {
-  it("round-trip losslessly", () => {
+  it("round-trip losslessly, with the digest of what was sent", () => {
     const { headers, body } = encodeJob(job);
-    expect(parseJob(asStrings(headers), Buffer.from(body))).toEqual(job);
+    expect(parseJob(asStrings(headers), Buffer.from(body))).toEqual({
+      ...job,
+      digest: headers["job-digest"],
+    });
+    expect(headers["job-digest"]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("a republished job (another attempt, another time) has the same digest", () => {
+    const again = encodeJob({ ...job, attempt: 2, publishedAt: job.publishedAt + 5000 });
+    expect(again.headers["job-digest"]).toBe(encodeJob(job).headers["job-digest"]);
+  });
+
+  it.each([
+    [{ engine: "no-such-engine" }],
+    [{ "chunk-count": "5" }],
+    [{ epoch: "2" }],
+    [{ "music-id": "2" }],
+  ])("reject a copy whose headers were changed, %j, as not the job the server sent", (patch) => {
+    const { headers, body } = encodeJob(job);
+    expect(() => parseJob({ ...asStrings(headers), ...patch }, body)).toThrow(/not the job the server sent/);
+  });
+
+  it("reject a copy whose audio was changed, even with a consistent length", () => {
+    const { headers, body } = encodeJob(job);
+    const changed = Buffer.from(body);
+    changed[10] ^= 1;
+    expect(() => parseJob(asStrings(headers), changed)).toThrow(/not the job the server sent/);
   });
 
   it.each([
@@ -36,6 +62,7 @@ describe("job messages", () => {
     [{ "chunk-index": "4" }, /chunk-index 4 >= chunk-count 4/],
     [{ start: "300" }, /sample ranges out of order/],
     [{ "encore-type": "result" }, /expected job/],
+    [{ "job-digest": "" }, /missing header "job-digest"/],
   ])("reject %j", (patch, message) => {
     const { headers, body } = encodeJob(job);
     expect(() => parseJob({ ...asStrings(headers), ...patch }, body)).toThrow(message);
@@ -64,6 +91,7 @@ describe("result messages", () => {
     finishedAt: 2,
     syntheticMs: 0,
     stems,
+    jobDigest: "ab".repeat(32),
   };
 
   it("round-trip losslessly, including a failure report", () => {
@@ -77,6 +105,7 @@ describe("result messages", () => {
       redelivered: false,
       deliveryCount: 0,
       reason: "bad",
+      jobDigest: "cd".repeat(32),
     };
     const f = encodeResult(failed);
     expect(parseResult(asStrings(f.headers), f.body)).toEqual(failed);
@@ -87,6 +116,7 @@ describe("result messages", () => {
     [{ stems: "vocals,drums,bass,other" }, /stems are/],
     [{ "job-redelivered": "maybe" }, /expected true or false/],
     [{ "encore-type": "nope" }, /expected job-done or job-failed/],
+    [{ "job-digest": "" }, /missing header "job-digest"/],
   ])("reject %j", (patch, message) => {
     const { headers, body } = encodeResult(done);
     expect(() => parseResult({ ...asStrings(headers), ...patch }, body)).toThrow(message);

@@ -13,7 +13,7 @@ import { type MusicRecord, StateStore } from "../../src/server/state-store.js";
 import type { Delivery, StompLink } from "../../src/stomp/link.js";
 import { ConnectionLostError } from "../../src/stomp/session.js";
 import { SmallDisk } from "./small-disk.js";
-import { jobRecord, songRecord } from "./state-records.js";
+import { DIGEST, jobRecord, songRecord } from "./state-records.js";
 
 const FRAMES = 64;
 
@@ -30,7 +30,7 @@ function songWithOneJob(store: StateStore): void {
   store.state.jobs["1"] = jobRecord(1, false, { chunk_count: 1, end: FRAMES, context_end: FRAMES });
 }
 
-function resultDelivery(ack: () => Promise<void>): Delivery {
+function resultDelivery(ack: () => Promise<void>, jobDigest = DIGEST): Delivery {
   const stems = Object.fromEntries(STEM_NAMES.map((n) => [n, new Int32Array(FRAMES * 2)])) as Stems;
   const { headers, body } = encodeResult({
     kind: "done",
@@ -45,12 +45,13 @@ function resultDelivery(ack: () => Promise<void>): Delivery {
     finishedAt: 1,
     syntheticMs: 0,
     stems,
+    jobDigest,
   });
   return { headers, body, redelivered: false, connectionId: "c1", ack, nack: async () => {} };
 }
 
 /** A worker's report that it gave up on job `jobId` of song 1. */
-function failureDelivery(jobId: number, ack: () => Promise<void>): Delivery {
+function failureDelivery(jobId: number, ack: () => Promise<void>, jobDigest = DIGEST): Delivery {
   const { headers, body } = encodeResult({
     kind: "failed",
     jobId,
@@ -59,6 +60,7 @@ function failureDelivery(jobId: number, ack: () => Promise<void>): Delivery {
     redelivered: true,
     deliveryCount: 5,
     reason: "delivered too often",
+    jobDigest,
   });
   return { headers, body, redelivered: false, connectionId: "c1", ack, nack: async () => {} };
 }
@@ -73,7 +75,11 @@ async function collectorOn(dir: string) {
   const events = createEventLog(undefined, "server");
   const pipeline = new CountingPipeline(store, undefined as never, log, events);
   let deliver: (d: Delivery) => void = () => {};
+  const deadLettered: string[] = [];
   const link = {
+    publish: async (destination: string, headers: Record<string, string>) => {
+      if (destination === destinations("t").deadLetter) deadLettered.push(headers["x-encore-reason"] ?? "");
+    },
     subscribe: (_d: string, _h: unknown, handler: (d: Delivery) => void) => {
       deliver = handler;
       return Promise.resolve();
@@ -81,7 +87,7 @@ async function collectorOn(dir: string) {
   } as unknown as StompLink;
   const collector = new ResultCollector(store, pipeline, link, destinations("t"), log, events);
   await collector.start();
-  return { store, pipeline, collector, lines, deliver: (d: Delivery) => deliver(d) };
+  return { store, pipeline, collector, lines, deadLettered, deliver: (d: Delivery) => deliver(d) };
 }
 
 describe("ResultCollector", () => {
@@ -129,6 +135,34 @@ describe("ResultCollector", () => {
     expect(store.state.music["1"]?.status).toBe("separating");
     expect(store.state.jobs["2"]?.accepted).toBeUndefined();
     expect(collector.counters).toMatchObject({ accepted: 0, stale: 2 });
+  });
+
+  it("sets aside a result and a failure report of a job the server did not send as it is; the song goes on", async () => {
+    const { store, pipeline, collector, deliver, deadLettered } = await collectorInTempDir();
+    let acked = 0;
+    const forged = "0f".repeat(32);
+    deliver(failureDelivery(1, async () => void acked++, forged));
+    deliver(resultDelivery(async () => void acked++, forged));
+    await collector.drained();
+    expect(acked).toBe(2);
+    expect(deadLettered).toEqual([
+      expect.stringMatching(/failure report for Job\[1\] .* is of a job the server did not send/),
+      expect.stringMatching(/result for Job\[1\] .* is of a job the server did not send/),
+    ]);
+    expect(store.state.music["1"]?.status).toBe("separating");
+    expect(store.state.jobs["1"]?.accepted).toBeUndefined();
+
+    deliver(resultDelivery(async () => void acked++));
+    await collector.drained();
+    expect(store.state.jobs["1"]?.accepted?.worker_id).toBe("w1");
+    expect(pipeline.told).toEqual([1]);
+  });
+
+  it("fails the song on a failure report of the job it sent", async () => {
+    const { store, collector, deliver } = await collectorInTempDir();
+    deliver(failureDelivery(1, async () => {}));
+    await collector.drained();
+    expect(store.state.music["1"]).toMatchObject({ status: "failed", error: "Job[1]: delivered too often" });
   });
 
   it("keeps a song failed when it fails during its merge (done does not overwrite it)", async () => {

@@ -1,5 +1,8 @@
 import type { JobRecord, MusicRecord } from "../../src/server/state-store.js";
 
+/** The digest the server recorded for the jobs below (what a genuine worker echoes). */
+export const DIGEST = "5e".repeat(32);
+
 /** A song record as the server keeps it; tests change what they need. */
 export const songRecord = (overrides: Partial<MusicRecord> = {}): MusicRecord => ({
   music_id: 1,
@@ -27,6 +30,7 @@ export const jobRecord = (id: number, accepted = false, overrides: Partial<JobRe
   epoch: 1,
   attempt: 1,
   published: true,
+  digest: DIGEST,
   duplicates: 0,
   ...(accepted
     ? { accepted: { worker_id: "w", time: 1, received_at: 0, redelivered: false, delivery_count: 0 } }
