@@ -1,5 +1,13 @@
 import type { Logger } from "../log/logger.js";
-import { ConnectionLostError, type ConnectOptions, type Headers, StompSession } from "./session.js";
+import { SendGate } from "./send-gate.js";
+import {
+  BrokerErrorLoss,
+  BrokerRefusedError,
+  ConnectionLostError,
+  type ConnectOptions,
+  type Headers,
+  StompSession,
+} from "./session.js";
 
 export interface LinkOptions extends ConnectOptions {
   /** Who this link belongs to, for log lines: "Server", "Worker[5d52b7f]". */
@@ -42,6 +50,7 @@ export class StompLink {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly gate = new SendGate();
 
   constructor(private readonly options: LinkOptions) {}
 
@@ -101,11 +110,18 @@ export class StompLink {
     return this.inFlight.size;
   }
 
+  /**
+   * A broker ERROR names no frame: a publish that was in flight at one is sent again alone, and an ERROR on that
+   * lone attempt, on a connection just made, is its own (a consumer timeout cannot come that fast): it fails with
+   * the broker's words instead of going round for ever.
+   */
   private async send(destination: string, headers: Headers, bytes: Buffer): Promise<void> {
+    let suspect = false;
     for (;;) {
       const session = await this.current();
       try {
-        await session.send(destination, headers, bytes);
+        const attempt = () => session.send(destination, headers, bytes);
+        await (suspect ? this.gate.exclusive(attempt) : this.gate.shared(attempt));
         return;
       } catch (error) {
         if (!(error instanceof ConnectionLostError)) throw error;
@@ -113,6 +129,10 @@ export class StompLink {
         // were being published failed the song with "connection ended").
         if (this.closed)
           throw new LinkClosedError(`${this.options.name}: link closed while publishing (${error.message})`);
+        if (error instanceof BrokerErrorLoss) {
+          if (suspect) throw new BrokerRefusedError(error.message);
+          suspect = true;
+        }
       }
     }
   }

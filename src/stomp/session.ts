@@ -20,8 +20,14 @@ const SLOWEST_LINK_BYTES_PER_MS = 256;
 
 export class ConnectionLostError extends Error {}
 
-/** The broker answered this very frame with an ERROR (it names the frame's receipt): sending it again cannot help. */
+/** The broker answered this very frame with an ERROR: sending it again cannot help. */
 export class BrokerRefusedError extends Error {}
+
+/**
+ * The connection ended with a broker ERROR that named no frame (RabbitMQ 3.10 puts no receipt-id in it): any frame
+ * in flight may be the one refused, or none (a consumer timeout closes the channel the same way).
+ */
+export class BrokerErrorLoss extends ConnectionLostError {}
 
 /** What stompit's error carries for an ERROR frame from the broker (the headers by Encore's patch). */
 interface BrokerErrorFrame extends Error {
@@ -56,7 +62,7 @@ export class StompSession {
     client.on("error", (error: BrokerErrorFrame) => {
       if (!error.isApplicationError?.()) return die(new ConnectionLostError(error.message));
       const said = `the broker sent ERROR: ${error.message}${error.longMessage ? ` (${error.longMessage.trim()})` : ""}`;
-      this.die(new ConnectionLostError(said), error.frameHeaders?.["receipt-id"]);
+      this.die(new BrokerErrorLoss(said), error.frameHeaders?.["receipt-id"]);
     });
     client.on("end", () => die(new ConnectionLostError("connection ended")));
     client.getTransportSocket().on("close", () => die(new ConnectionLostError("socket closed")));
