@@ -134,6 +134,16 @@ export class ResultCollector {
       await this.setAside(delivery, reason);
       return "forged";
     }
+    // A copy of a job already done failed elsewhere (a republished attempt, say): the song has that chunk.
+    if (result.kind === "failed" && this.alreadyTaken(job)) {
+      this.counters.stale++;
+      this.events.record("stale-dropped", ids);
+      this.log.warn(
+        `Server: Job[${job.job_id}] failed on Worker[${result.workerId}] (${result.reason}) after its result was accepted - report dropped`,
+      );
+      await delivery.ack();
+      return "stale";
+    }
     if (result.kind === "failed") {
       this.songFailed(music, `Job[${job.job_id}]: ${result.reason}`);
       await this.store.save();

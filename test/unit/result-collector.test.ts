@@ -158,6 +158,21 @@ describe("ResultCollector", () => {
     expect(pipeline.told).toEqual([1]);
   });
 
+  it("drops a failure report of a job whose result it already took: the song has that chunk", async () => {
+    const { store, pipeline, collector, deliver, lines } = await collectorInTempDir();
+    let acked = 0;
+    deliver(resultDelivery(async () => void acked++));
+    deliver(failureDelivery(1, async () => void acked++));
+    await collector.drained();
+    expect(acked).toBe(2);
+    expect(store.state.music["1"]?.status).not.toBe("failed");
+    expect(pipeline.told).toEqual([1]);
+    expect(collector.counters).toMatchObject({ accepted: 1, stale: 1 });
+    expect(lines.join("\n")).toMatch(
+      /Job\[1\] failed on Worker\[w2\] .* after its result was accepted - report dropped/,
+    );
+  });
+
   it("fails the song on a failure report of the job it sent", async () => {
     const { store, collector, deliver } = await collectorInTempDir();
     deliver(failureDelivery(1, async () => {}));
