@@ -46,6 +46,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         .status(415)
         .send({ error: "send the audio as application/octet-stream, audio/*, or multipart field 'body'" });
     }
+    // The disk, not the request: nothing was stored (an upload leaves no song), and the same request can succeed
+    // once there is room.
+    if (error.code === "ENOSPC" || error.code === "EDQUOT" || error.code === "SQLITE_FULL")
+      return reply
+        .status(507)
+        .send({ error: `the server's disk is full, nothing was stored: ${error.message}` });
     if (error.code === "FST_REQ_FILE_TOO_LARGE" || error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       return reply.status(413).send({ error: `the upload is larger than ${deps.maxUploadBytes} bytes` });
     }
