@@ -3,16 +3,19 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../log/logger.js";
-import { freePorts, portIsFree } from "./free-port.js";
+import { brokerPorts } from "./broker-ports.js";
+import { portIsFree } from "./free-port.js";
 import { waitForStomp } from "./stomp-probe.js";
 
 const RABBITMQ_BIN = "/usr/lib/rabbitmq/bin";
 
 export interface LocalBrokerOptions {
   log: Logger;
-  /** Data directory; a fresh temp dir (removed on stop) when omitted. */
+  /** Data directory, kept on stop, with the ports for the next start; a fresh temp dir (removed on stop) when omitted. */
   dir?: string;
   bootTimeoutMs?: number;
+  /** Boot it again, on the same data and ports, when it dies by itself (npm start, npm run broker). */
+  supervise?: boolean;
 }
 
 export interface BrokerEndpoint {
@@ -35,6 +38,8 @@ export class LocalBroker implements BrokerEndpoint {
   private child: ChildProcess | undefined;
   private reaper: ChildProcess | undefined;
   private exitReason: string | undefined;
+  /** Set by stop() and kill9(): the node's exit is ours, not a crash to recover from. */
+  private leaving = false;
 
   private constructor(
     private readonly options: LocalBrokerOptions,
@@ -55,7 +60,8 @@ export class LocalBroker implements BrokerEndpoint {
     }
     const ownsDir = options.dir === undefined;
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), "encore-broker-"));
-    const [stomp, amqp, management, dist, epmd] = await freePorts(5);
+    mkdirSync(dir, { recursive: true });
+    const { stomp, amqp, management, dist, epmd } = await brokerPorts(options.dir);
     const broker = new LocalBroker(options, dir, ownsDir, stomp, amqp, management, dist, epmd);
     try {
       await broker.boot();
@@ -80,7 +86,12 @@ export class LocalBroker implements BrokerEndpoint {
   }
 
   /** Boots (or reboots, after kill9) the node on the same data dir and ports. */
-  async boot(): Promise<void> {
+  boot(): Promise<void> {
+    this.leaving = false;
+    return this.launch();
+  }
+
+  private async launch(): Promise<void> {
     for (const port of [this.stompPort, this.amqpPort, this.managementPort]) {
       if (!(await portIsFree(port))) throw new Error(`port ${port} is already taken on 127.0.0.1`);
     }
@@ -109,6 +120,37 @@ export class LocalBroker implements BrokerEndpoint {
     this.options.log.info(
       `Broker: RabbitMQ ready on 127.0.0.1 (STOMP ${this.stompPort}, management ${this.managementPort}) in ${((Date.now() - started) / 1000).toFixed(1)}[s]`,
     );
+    if (this.options.supervise) child.once("exit", (code, signal) => this.crashed(child, code, signal));
+  }
+
+  /** The supervisor: a node that died by itself is booted again on the same node name, ports and data. */
+  private async crashed(
+    child: ChildProcess,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+  ): Promise<void> {
+    if (this.child !== child || this.leaving) return;
+    this.options.log.warn(
+      `Broker: RabbitMQ exited by itself (code ${code}, signal ${signal}); starting it again on the same data and ports`,
+    );
+    if (child.pid) await groupGone(child.pid, 10_000);
+    for (let attempt = 1; !this.leaving; attempt++) {
+      try {
+        await this.launch();
+        const woken = await this.electLeaderless();
+        if (woken.length > 0)
+          this.options.log.warn(
+            `Broker: quorum queue ${woken.join(", ")} came back without a leader (RabbitMQ 3.10, after a kill soon after its creation); an election was called, and what it held may be lost`,
+          );
+        return;
+      } catch (error) {
+        this.options.log.error(
+          `Broker: restart ${attempt} failed (${(error as Error).message}); trying again in 2 s`,
+        );
+        await this.signalGroup("SIGKILL", 5000);
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
   }
 
   /** rabbitmqctl against this node; rejects with its output when it exits non-zero. */
@@ -146,6 +188,7 @@ export class LocalBroker implements BrokerEndpoint {
 
   /** kill -9 of the whole node (a crash), keeping the data dir for a restart. */
   async kill9(): Promise<void> {
+    this.leaving = true;
     const group = this.child?.pid;
     await this.signalGroup("SIGKILL", 5000);
     // The wrapper script dies first; beam.smp still holds the ports (and its files) for a moment after it.
@@ -154,6 +197,7 @@ export class LocalBroker implements BrokerEndpoint {
 
   /** Stops the node, its epmd, the reaper, and removes the data dir it created. */
   async stop(): Promise<void> {
+    this.leaving = true;
     const group = this.child?.pid;
     await this.signalGroup("SIGTERM", 15_000);
     await this.signalGroup("SIGKILL", 5000);

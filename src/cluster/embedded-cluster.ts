@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { LocalBroker } from "../broker/local-broker.js";
 import { loadSettings, type Settings, settingsEnv } from "../config/settings.js";
 import type { Logger } from "../log/logger.js";
@@ -6,7 +7,10 @@ import { spawnEntry, stopChild } from "../process/spawn-entry.js";
 import { waitForHealth } from "../process/wait-for-health.js";
 import { WorkerFleet } from "../worker/fleet.js";
 
-/** The whole cluster on one machine: a private RabbitMQ, the server process and the worker processes. */
+/**
+ * The whole cluster on one machine: a private RabbitMQ (its data in DATA_DIR/broker, restarted by itself should it
+ * die), the server process and the worker processes.
+ */
 export class EmbeddedCluster {
   private constructor(
     readonly settings: Settings,
@@ -21,7 +25,8 @@ export class EmbeddedCluster {
     write: (line: string) => void,
   ): Promise<EmbeddedCluster> {
     const first = loadSettings(argv);
-    const broker = await LocalBroker.start({ log });
+    // Beside the server's data: a restart of npm start finds the jobs the server's ledger says it sent.
+    const broker = await LocalBroker.start({ log, dir: resolve(first.dataDir, "broker"), supervise: true });
     try {
       const settings = loadSettings(argv, process.env, {
         brokerHost: broker.host,

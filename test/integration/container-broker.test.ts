@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrokerHandle } from "../../harness/environment/broker-environment.js";
 import { OFFLINE_IMAGE, RabbitMqContainerBroker } from "../../harness/environment/container-broker.js";
 import type { Logger } from "../../src/log/logger.js";
-import { type Delivery, StompLink } from "../../src/stomp/link.js";
+import type { Delivery } from "../../src/stomp/link.js";
+import { testLink } from "../support/test-link.js";
 import { waitFor } from "../support/wait-for.js";
 
 // Needs a Docker engine (DOCKER_HOST) and the offline image: `eval "$(bash scripts/docker-engine.sh up)"` and
@@ -31,19 +32,7 @@ describe("the container broker environment", () => {
   });
 
   it("carries a STOMP message from a publisher to a subscriber", async () => {
-    const link = new StompLink({
-      host: broker.host,
-      port: broker.stompPort,
-      login: broker.user,
-      passcode: broker.password,
-      vhost: "/",
-      heartbeat: [0, 0],
-      receiptTimeoutMs: 5000,
-      name: "Test",
-      reconnectMinMs: 50,
-      reconnectMaxMs: 200,
-      log: quiet,
-    });
+    const link = testLink(broker);
     await link.start();
     const got: Delivery[] = [];
     link.subscribe("/queue/container-round-trip", { ack: "client-individual" }, (d) => got.push(d));
