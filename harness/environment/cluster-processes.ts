@@ -36,7 +36,6 @@ const SERVER_KINDS: Record<ServerKind, { script: string; freshDataEachStart?: bo
   "ack-before-save": { script: faulty("ack-before-save-server.ts") },
   "dedup-by-chunk": { script: faulty("dedup-by-chunk-server.ts") },
   "crash-on-malformed": { script: faulty("crash-on-malformed-server.ts") },
-  "trusts-job-id": { script: faulty("trusts-job-id-server.ts") },
   "requeues-duplicates": { script: faulty("requeues-duplicates-server.ts") },
   // Keeps nothing across a restart, as a server holding its state in memory would.
   "memory-only": { script: cliEntry("server"), freshDataEachStart: true },

@@ -59,7 +59,6 @@ export const SERVER_KINDS = [
   "ack-before-save",
   "dedup-by-chunk",
   "crash-on-malformed",
-  "trusts-job-id",
   "requeues-duplicates",
   "memory-only",
 ] as const;

@@ -16,12 +16,6 @@ describe("the new scenarios catch deliberately broken products", () => {
       /never sent to the dead-letter queue/,
     ],
     [
-      "poison-forged",
-      ["--server-kind", "trusts-job-id"],
-      "liveness",
-      /song a .*failed \("Job\[\d+\]: Job\[\d+\] delivered 6 times"\) although nothing the harness did allows it to fail/,
-    ],
-    [
       "reset-mid-song",
       ["--worker-kind", "ignores-reset"],
       "reset-cancels",
