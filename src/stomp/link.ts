@@ -51,6 +51,8 @@ export class StompLink {
   private wake: (() => void) | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly gate = new SendGate();
+  /** Per connection, settled once the broker answered each of its SUBSCRIBEs (RECEIPT or not). */
+  private readonly subscribed = new WeakMap<StompSession, Promise<unknown>>();
 
   constructor(private readonly options: LinkOptions) {}
 
@@ -111,9 +113,11 @@ export class StompLink {
   }
 
   /**
-   * A broker ERROR names no frame: a publish that was in flight at one is sent again alone, and an ERROR on that
-   * lone attempt, on a connection just made, is its own (a consumer timeout cannot come that fast): it fails with
-   * the broker's words instead of going round for ever.
+   * A broker ERROR names no frame: a publish that was in flight at one is sent again alone, once the connection's
+   * subscriptions are confirmed, and an ERROR that comes while it is the only frame in flight, on a connection
+   * just made, is its own (a consumer timeout cannot come that fast): it fails with the broker's words instead
+   * of going round for ever. Found by the harness: a stream subscription refused while the broker restarted
+   * closed the lone attempt's connection, and the publish was blamed (broker-restart, seed 7).
    */
   private async send(destination: string, headers: Headers, bytes: Buffer): Promise<void> {
     let suspect = false;
@@ -121,7 +125,13 @@ export class StompLink {
       const session = await this.current();
       try {
         const attempt = () => session.send(destination, headers, bytes);
-        await (suspect ? this.gate.exclusive(attempt) : this.gate.shared(attempt));
+        // Alone means after the connection's SUBSCRIBEs too: a subscription the broker refuses (a stream whose
+        // node is still starting) closes the connection with an ERROR that is not this publish's.
+        const alone = async () => {
+          await this.subscribed.get(session);
+          return attempt();
+        };
+        await (suspect ? this.gate.exclusive(alone) : this.gate.shared(attempt));
         return;
       } catch (error) {
         if (!(error instanceof ConnectionLostError)) throw error;
@@ -130,7 +140,7 @@ export class StompLink {
         if (this.closed)
           throw new LinkClosedError(`${this.options.name}: link closed while publishing (${error.message})`);
         if (error instanceof BrokerErrorLoss) {
-          if (suspect) throw new BrokerRefusedError(error.message);
+          if (suspect && error.inFlight === 1) throw new BrokerRefusedError(error.message);
           suspect = true;
         }
       }
@@ -187,7 +197,7 @@ export class StompLink {
       failures = 0;
       this.session = session;
       const lost = new Promise<Error>((resolve) => session.onDeath(resolve));
-      for (const subscription of this.subscriptions) void this.attach(session, subscription);
+      this.subscribed.set(session, Promise.all(this.subscriptions.map((sub) => this.attach(session, sub))));
       for (const waiter of this.waiters.splice(0)) waiter(session);
       for (const listener of this.connectListeners) listener(session);
       const error = await lost;

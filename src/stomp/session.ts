@@ -27,7 +27,15 @@ export class BrokerRefusedError extends Error {}
  * The connection ended with a broker ERROR that named no frame (RabbitMQ 3.10 puts no receipt-id in it): any frame
  * in flight may be the one refused, or none (a consumer timeout closes the channel the same way).
  */
-export class BrokerErrorLoss extends ConnectionLostError {}
+export class BrokerErrorLoss extends ConnectionLostError {
+  constructor(
+    message: string,
+    /** Frames of ours that were waiting for a RECEIPT when it came: with one, the ERROR can only be that frame's. */
+    readonly inFlight = 0,
+  ) {
+    super(message);
+  }
+}
 
 /** What stompit's error carries for an ERROR frame from the broker (the headers by Encore's patch). */
 interface BrokerErrorFrame extends Error {
@@ -220,8 +228,10 @@ export class StompSession {
   private die(error: Error, refused?: string): void {
     if (!this.alive) return;
     this.alive = false;
+    const lost =
+      error instanceof BrokerErrorLoss ? new BrokerErrorLoss(error.message, this.pending.size) : error;
     for (const [receipt, fail] of [...this.pending])
-      fail(receipt === refused ? new BrokerRefusedError(error.message) : error);
+      fail(receipt === refused ? new BrokerRefusedError(error.message) : lost);
     for (const listener of this.deathListeners.splice(0)) listener(error);
     this.hangUp();
   }
