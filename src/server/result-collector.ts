@@ -1,4 +1,4 @@
-import type { EventLog } from "../events/event-log.js";
+import type { EventFields, EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
 import type { Destinations } from "../messages/destinations.js";
@@ -118,15 +118,12 @@ export class ResultCollector {
     const music = job && this.store.state.music[job.music_id];
     const ids = { job: result.jobId, music: result.musicId, worker: result.workerId };
     // A job the song no longer lists is of an earlier attempt (the song was chosen again after it failed).
-    if (!job || !music || job.music_id !== result.musicId || !music.job_ids.includes(job.job_id)) {
-      this.counters.stale++;
-      this.events.record("stale-dropped", ids);
-      this.log.warn(
-        `Server: JobDoneMsg[${result.jobId}] from Worker[${result.workerId}] is for no current job (cancelled by a reset?) - dropped`,
+    if (!job || !music || job.music_id !== result.musicId || !music.job_ids.includes(job.job_id))
+      return this.dropStale(
+        delivery,
+        ids,
+        `JobDoneMsg[${result.jobId}] from Worker[${result.workerId}] is for no current job (cancelled by a reset?) - dropped`,
       );
-      await delivery.ack();
-      return "stale";
-    }
     if (!this.ofJobSent(job, result)) {
       this.counters.malformed++;
       const reason = `${result.kind === "failed" ? "failure report" : "result"} for Job[${job.job_id}] from Worker[${result.workerId}] is of a job the server did not send (its job-digest differs)`;
@@ -135,15 +132,12 @@ export class ResultCollector {
       return "forged";
     }
     // A copy of a job already done failed elsewhere (a republished attempt, say): the song has that chunk.
-    if (result.kind === "failed" && this.alreadyTaken(job)) {
-      this.counters.stale++;
-      this.events.record("stale-dropped", ids);
-      this.log.warn(
-        `Server: Job[${job.job_id}] failed on Worker[${result.workerId}] (${result.reason}) after its result was accepted - report dropped`,
+    if (result.kind === "failed" && this.alreadyTaken(job))
+      return this.dropStale(
+        delivery,
+        ids,
+        `Job[${job.job_id}] failed on Worker[${result.workerId}] (${result.reason}) after its result was accepted - report dropped`,
       );
-      await delivery.ack();
-      return "stale";
-    }
     if (result.kind === "failed") {
       this.songFailed(music, `Job[${job.job_id}]: ${result.reason}`);
       await this.store.save();
@@ -186,6 +180,15 @@ export class ResultCollector {
       }
     }
     return "accepted";
+  }
+
+  /** A result or report that changes nothing: counted, logged, ACKed. */
+  private async dropStale(delivery: Delivery, ids: EventFields, why: string): Promise<"stale"> {
+    this.counters.stale++;
+    this.events.record("stale-dropped", ids);
+    this.log.warn(`Server: ${why}`);
+    await delivery.ack();
+    return "stale";
   }
 
   /**

@@ -5,6 +5,7 @@ import { createEventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { destinations } from "../messages/destinations.js";
 import { watchLoopStalls } from "../process/loop-stalls.js";
+import { within } from "../process/within.js";
 import { StompLink } from "../stomp/link.js";
 import { linkOptions } from "../stomp/link-options.js";
 import { buildHttpApp } from "./http-app.js";
@@ -79,14 +80,7 @@ export class EncoreServer {
   async stop(): Promise<void> {
     await this.app.close();
     const deadline = Date.now() + this.graceMs;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.pipeline.idle(),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, this.graceMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await within(this.pipeline.idle(), this.graceMs);
     const unconfirmed = await this.link.settle(Math.max(0, deadline - Date.now()));
     if (unconfirmed > 0)
       this.log.warn(

@@ -1,4 +1,5 @@
 import type { Logger } from "../log/logger.js";
+import { within } from "../process/within.js";
 import { SendGate } from "./send-gate.js";
 import {
   BrokerErrorLoss,
@@ -100,15 +101,11 @@ export class StompLink {
    * many were still unconfirmed. A stop calls it before close(), so what it began sending gets to the broker.
    */
   async settle(graceMs: number): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
-    });
+    const deadline = Date.now() + graceMs;
+    // Publishes begun while it waits are waited for too.
     while (this.inFlight.size > 0) {
-      const all = Promise.all([...this.inFlight]).then(() => true);
-      if (!(await Promise.race([all, deadline.then(() => false)]))) break;
+      if (!(await within(Promise.all([...this.inFlight]), deadline - Date.now()))) break;
     }
-    clearTimeout(timer);
     return this.inFlight.size;
   }
 

@@ -70,7 +70,7 @@ export class StompSession {
     client.on("error", (error: BrokerErrorFrame) => {
       if (!error.isApplicationError?.()) return die(new ConnectionLostError(error.message));
       const said = `the broker sent ERROR: ${error.message}${error.longMessage ? ` (${error.longMessage.trim()})` : ""}`;
-      this.die(new BrokerErrorLoss(said), error.frameHeaders?.["receipt-id"]);
+      this.die(new BrokerErrorLoss(said, this.pending.size), error.frameHeaders?.["receipt-id"]);
     });
     client.on("end", () => die(new ConnectionLostError("connection ended")));
     client.getTransportSocket().on("close", () => die(new ConnectionLostError("socket closed")));
@@ -228,10 +228,8 @@ export class StompSession {
   private die(error: Error, refused?: string): void {
     if (!this.alive) return;
     this.alive = false;
-    const lost =
-      error instanceof BrokerErrorLoss ? new BrokerErrorLoss(error.message, this.pending.size) : error;
     for (const [receipt, fail] of [...this.pending])
-      fail(receipt === refused ? new BrokerRefusedError(error.message) : lost);
+      fail(receipt === refused ? new BrokerRefusedError(error.message) : error);
     for (const listener of this.deathListeners.splice(0)) listener(error);
     this.hangUp();
   }

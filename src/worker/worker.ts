@@ -9,6 +9,7 @@ import { parseJob, type ReceivedJob } from "../messages/job-message.js";
 import { encodeResult, type ResultMessage } from "../messages/result-message.js";
 import { CpuThread } from "../process/cpu-thread.js";
 import { watchLoopStalls } from "../process/loop-stalls.js";
+import { within } from "../process/within.js";
 import { type Delivery, StompLink } from "../stomp/link.js";
 import { linkOptions } from "../stomp/link-options.js";
 import { BrokerRefusedError, ConnectionLostError } from "../stomp/session.js";
@@ -91,14 +92,7 @@ export class Worker {
   /** Finishes the job in hand within STOP_GRACE_MS, else NACKs it for another worker; then disconnects. */
   async stop(): Promise<void> {
     this.stopping = true;
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([
-      this.busy.then(() => true),
-      new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), this.settings.stopGraceMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    const finished = await within(this.busy, this.settings.stopGraceMs);
     const held = this.current;
     if (!finished && held) {
       this.log.warn(
