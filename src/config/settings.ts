@@ -224,6 +224,27 @@ export const SETTINGS = {
     default: "5",
     doc: "a job delivered more often than this is dead-lettered and its song marked failed",
   }),
+  jobDeadlineMinMs: spec({
+    env: "JOB_DEADLINE_MIN_MS",
+    flag: "job-deadline-min-ms",
+    parse: integer(1000, 86_400_000),
+    default: "60000",
+    doc: "the shortest deadline of a job, counted from when it reached a worker at the latest; before any result has measured the workers' speed, every deadline is JOB_DEADLINE_FACTOR times this",
+  }),
+  jobDeadlineFactor: spec({
+    env: "JOB_DEADLINE_FACTOR",
+    flag: "job-deadline-factor",
+    parse: decimal(1, 1000),
+    default: "4",
+    doc: "a job's deadline is this many times the time its chunk should take at the slowest speed of the last 32 accepted results (and at least JOB_DEADLINE_MIN_MS)",
+  }),
+  jobRetries: spec({
+    env: "JOB_RETRIES",
+    flag: "job-retries",
+    parse: integer(0, 100),
+    default: "3",
+    doc: "how often a job past its deadline, or whose result was unusable, is published again before its song fails with an error naming it",
+  }),
   eventsFile: spec({
     env: "EVENTS_FILE",
     flag: "events-file",

@@ -30,6 +30,7 @@ export type EventType =
   | "nack"
   | "dead-lettered"
   | "job-cancelled"
+  | "job-lost"
   | "result-accepted"
   | "duplicate-dropped"
   | "stale-dropped"

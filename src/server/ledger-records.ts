@@ -62,6 +62,8 @@ const job: JSONSchemaType<JobRecord> = {
     epoch: id,
     attempt: nat,
     published: { type: "boolean" },
+    published_at: { type: "number", nullable: true },
+    retries: { ...nat, nullable: true },
     digest: { type: "string", pattern: "^[0-9a-f]{64}$", nullable: true },
     accepted: { ...accepted, nullable: true },
     duplicates: nat,

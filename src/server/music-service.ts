@@ -126,6 +126,7 @@ export class MusicService {
     await Promise.all(
       unsent.map(async (job) => {
         job.attempt++;
+        const publishedAt = Date.now();
         const span = tracer().startSpan(
           `publish Job[${job.job_id}]`,
           {
@@ -149,11 +150,12 @@ export class MusicService {
           epoch: job.epoch,
           attempt: job.attempt,
           engine: this.engine.name,
-          publishedAt: Date.now(),
+          publishedAt,
           samples: chunkInput(song, { contextStart: job.context_start, contextEnd: job.context_end }),
         });
         // Before the SEND: a result may come back before the save after it (and a restart computes the same).
         job.digest = headers["job-digest"];
+        job.published_at = publishedAt;
         await this.link.publish(
           this.queues.jobs,
           { ...headers, ...injectTrace(inSpan(span)), ...JOB_QUEUE_ARGS, persistent: "true" },

@@ -165,6 +165,8 @@ export class ResultCollector {
       const reason = `result for Job[${job.job_id}] has chunk ${result.chunkIndex} with ${result.frames} frames, expected chunk ${job.chunk_index} with ${job.end - job.start}`;
       this.log.error(`Server: ${reason} - dead-lettered`);
       await this.setAside(delivery, reason);
+      // Of the job as sent (its digest matches), so the worker has ACKed it: without a new copy the chunk is gone.
+      this.pipeline.retry(job, "had an unusable result");
       return "malformed";
     }
     try {

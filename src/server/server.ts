@@ -8,6 +8,7 @@ import { watchLoopStalls } from "../process/loop-stalls.js";
 import { within } from "../process/within.js";
 import { StompLink } from "../stomp/link.js";
 import { linkOptions } from "../stomp/link-options.js";
+import { DeadlineWatch } from "./deadline-watch.js";
 import { buildHttpApp } from "./http-app.js";
 import { MusicService } from "./music-service.js";
 import { resetAll } from "./reset.js";
@@ -23,6 +24,7 @@ export class EncoreServer {
     readonly store: StateStore,
     readonly pipeline: SongPipeline,
     readonly collector: ResultCollector,
+    private readonly deadlines: DeadlineWatch,
     private readonly link: StompLink,
     private readonly log: Logger,
     private readonly graceMs: number,
@@ -44,7 +46,7 @@ export class EncoreServer {
     link.onConnect((session) => events.record("connected", { connection: session.id }));
     link.onLoss((error) => events.record("connection-lost", { reason: error.message }));
     const music = new MusicService(store, link, queues, getEngine(settings.engine), settings, log, events);
-    const pipeline = new SongPipeline(store, music, log, events);
+    const pipeline = new SongPipeline(store, music, log, events, settings.jobRetries);
     const collector = new Collector(store, pipeline, link, queues, log, events);
 
     const reset = () => resetAll({ store, pipeline, music, log });
@@ -66,10 +68,12 @@ export class EncoreServer {
     // Before any job of this start is sent: a worker that connects later learns the epoch from the stream.
     await music.announceEpoch(store.state.epoch);
     pipeline.recover();
+    const deadlines = new DeadlineWatch(store, pipeline, settings);
+    deadlines.start();
     const address = await app.listen({ host: settings.serverHost, port: settings.serverPort });
     const url = address.replace("[::1]", "localhost");
     log.info(`Server: listening on ${url}`);
-    return new EncoreServer(app, url, store, pipeline, collector, link, log, settings.stopGraceMs);
+    return new EncoreServer(app, url, store, pipeline, collector, deadlines, link, log, settings.stopGraceMs);
   }
 
   /**
@@ -79,6 +83,7 @@ export class EncoreServer {
    */
   async stop(): Promise<void> {
     await this.app.close();
+    this.deadlines.stop();
     const deadline = Date.now() + this.graceMs;
     await within(this.pipeline.idle(), this.graceMs);
     const unconfirmed = await this.link.settle(Math.max(0, deadline - Date.now()));

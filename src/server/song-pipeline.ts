@@ -8,7 +8,7 @@ import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/t
 import { HttpError } from "./http-error.js";
 import { encodeFinalMp3, mixdownPlan } from "./mixdown.js";
 import type { MusicService } from "./music-service.js";
-import type { MusicRecord, StateStore } from "./state-store.js";
+import type { JobRecord, MusicRecord, StateStore } from "./state-store.js";
 
 /**
  * A song's life after upload: tracks chosen → jobs → (results collected elsewhere) → merge → final mix.
@@ -24,6 +24,8 @@ export class SongPipeline {
     private readonly music: MusicService,
     private readonly log: Logger,
     private readonly events: EventLog,
+    /** JOB_RETRIES: how often a lost job is published again before its song fails. */
+    private readonly retries: number,
   ) {}
 
   find(musicId: number): MusicRecord {
@@ -75,6 +77,30 @@ export class SongPipeline {
     this.endSongSpan(music, "failed", new Error(reason));
     this.events.record("song-failed", { music: music.music_id, reason });
     this.log.error(`Server: Music[${music.music_id}] failed: ${reason}`);
+  }
+
+  /**
+   * A job that was lost (past its deadline, or its result unusable) is published again as a new copy of the same
+   * job (a late result of the old copy is then a duplicate), up to JOB_RETRIES times; then its song fails.
+   */
+  retry(job: JobRecord, why: string): void {
+    const music = this.store.state.music[job.music_id];
+    if (music?.status !== "separating" || job.accepted || !job.published) return;
+    const retries = job.retries ?? 0;
+    this.events.record("job-lost", { job: job.job_id, music: music.music_id, retries, reason: why });
+    if (retries >= this.retries) {
+      this.background(music, async () => {
+        this.fail(music, `Job[${job.job_id}] (chunk ${job.chunk_index}) ${why}, after ${retries} retries`);
+        await this.store.save();
+      });
+      return;
+    }
+    job.retries = retries + 1;
+    job.published = false;
+    this.log.warn(
+      `Server: Job[${job.job_id}] ${why} - published again (retry ${job.retries} of ${this.retries})`,
+    );
+    this.background(music, () => this.music.publishUnsent(music));
   }
 
   progress(music: MusicRecord): number {

@@ -55,6 +55,10 @@ export interface JobRecord {
   /** How often the server published it (more than 1 only when a restart found it unreceipted). */
   attempt: number;
   published: boolean;
+  /** When its latest copy was sent (ms since epoch): its deadline counts from then at the earliest. */
+  published_at?: number;
+  /** How often it was published again because it was past its deadline or its result was unusable. */
+  retries?: number;
   /** SHA-256 of the job as sent (see job-digest.ts): a result or report for anything else is not taken. */
   digest?: string;
   accepted?: AcceptedResult;

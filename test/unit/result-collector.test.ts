@@ -9,7 +9,7 @@ import { destinations } from "../../src/messages/destinations.js";
 import { encodeResult } from "../../src/messages/result-message.js";
 import { ResultCollector } from "../../src/server/result-collector.js";
 import { SongPipeline } from "../../src/server/song-pipeline.js";
-import { type MusicRecord, StateStore } from "../../src/server/state-store.js";
+import { type JobRecord, type MusicRecord, StateStore } from "../../src/server/state-store.js";
 import type { Delivery, StompLink } from "../../src/stomp/link.js";
 import { ConnectionLostError } from "../../src/stomp/session.js";
 import { SmallDisk } from "./small-disk.js";
@@ -20,8 +20,12 @@ const FRAMES = 64;
 /** Counts the moments the collector tells the pipeline that a chunk is in; the merge itself is not under test. */
 class CountingPipeline extends SongPipeline {
   readonly told: number[] = [];
+  readonly retried: string[] = [];
   override chunkAccepted(music: MusicRecord): void {
     this.told.push(music.music_id);
+  }
+  override retry(job: JobRecord, why: string): void {
+    this.retried.push(`Job[${job.job_id}] ${why}`);
   }
 }
 
@@ -30,8 +34,8 @@ function songWithOneJob(store: StateStore): void {
   store.state.jobs["1"] = jobRecord(1, false, { chunk_count: 1, end: FRAMES, context_end: FRAMES });
 }
 
-function resultDelivery(ack: () => Promise<void>, jobDigest = DIGEST): Delivery {
-  const stems = Object.fromEntries(STEM_NAMES.map((n) => [n, new Int32Array(FRAMES * 2)])) as Stems;
+function resultDelivery(ack: () => Promise<void>, jobDigest = DIGEST, frames = FRAMES): Delivery {
+  const stems = Object.fromEntries(STEM_NAMES.map((n) => [n, new Int32Array(frames * 2)])) as Stems;
   const { headers, body } = encodeResult({
     kind: "done",
     jobId: 1,
@@ -40,7 +44,7 @@ function resultDelivery(ack: () => Promise<void>, jobDigest = DIGEST): Delivery 
     redelivered: false,
     deliveryCount: 0,
     chunkIndex: 0,
-    frames: FRAMES,
+    frames,
     startedAt: 0,
     finishedAt: 1,
     syntheticMs: 0,
@@ -73,7 +77,7 @@ async function collectorOn(dir: string) {
   const lines: string[] = [];
   const log = createLogger((line) => lines.push(line));
   const events = createEventLog(undefined, "server");
-  const pipeline = new CountingPipeline(store, undefined as never, log, events);
+  const pipeline = new CountingPipeline(store, undefined as never, log, events, 3);
   let deliver: (d: Delivery) => void = () => {};
   const deadLettered: string[] = [];
   const link = {
@@ -158,6 +162,23 @@ describe("ResultCollector", () => {
     expect(pipeline.told).toEqual([1]);
   });
 
+  it("sets aside an unusable result of the job it sent and publishes the job again: the worker ACKed it", async () => {
+    const { store, pipeline, collector, deliver, deadLettered } = await collectorInTempDir();
+    let acked = 0;
+    deliver(resultDelivery(async () => void acked++, DIGEST, FRAMES - 1));
+    await collector.drained();
+    expect(acked).toBe(1);
+    expect(deadLettered).toEqual([
+      expect.stringMatching(/has chunk 0 with 63 frames, expected chunk 0 with 64/),
+    ]);
+    expect(pipeline.retried).toEqual(["Job[1] had an unusable result"]);
+    expect(store.state.jobs["1"]?.accepted).toBeUndefined();
+    // A forged one (another digest) is no sign the job's copy was used up: the deadline covers that.
+    deliver(resultDelivery(async () => void acked++, "0f".repeat(32), FRAMES - 1));
+    await collector.drained();
+    expect(pipeline.retried).toHaveLength(1);
+  });
+
   it("drops a failure report of a job whose result it already took: the song has that chunk", async () => {
     const { store, pipeline, collector, deliver, lines } = await collectorInTempDir();
     let acked = 0;
@@ -185,7 +206,7 @@ describe("ResultCollector", () => {
     deliver(resultDelivery(async () => {}));
     await collector.drained();
     const log = createLogger(() => {});
-    const pipeline = new SongPipeline(store, undefined as never, log, createEventLog(undefined, "server"));
+    const pipeline = new SongPipeline(store, undefined as never, log, createEventLog(undefined, "server"), 3);
     const music = store.state.music["1"] as MusicRecord;
     pipeline.chunkAccepted(music);
     expect(music.status).toBe("merging");
