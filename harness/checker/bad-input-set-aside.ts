@@ -4,15 +4,16 @@ import type { Checker } from "./checker.js";
 
 /**
  * Every message the harness injected (a poison job, a malformed result) is set aside, from the wire: it fails
- * (is NACKed) at most the scenario's delivery limit times, then it is copied to the dead-letter queue and ACKed, so it
- * neither loops nor blocks. Whether its song failed clearly (or finished) is the liveness check's.
+ * at most the scenario's limit times (each failure is a NACK, or a copy a worker sends back to the jobs queue
+ * with its failure count before it ACKs), then it is copied to the dead-letter queue and ACKed, so it neither
+ * loops nor blocks. Whether its song failed clearly (or finished) is the liveness check's.
  */
 export const badInputSetAside: Checker = {
   name: "bad-input-set-aside",
   judgesFrom: ["wire", "operations"],
   trustsBroker: true,
   title:
-    "every injected poison job or malformed result is dead-lettered within the delivery limit (NACKs) and ACKed",
+    "every injected poison job or malformed result is dead-lettered within the failure limit (NACKs and copies sent back) and ACKed",
   check(input) {
     const injected = input.faults.filter(
       (f) => (f.fault === "poison-job" || f.fault === "bad-result") && f.proof.landed,
@@ -30,9 +31,11 @@ export const badInputSetAside: Checker = {
           (f) =>
             (f.command === "ACK" || f.command === "NACK") && ackIds.has(`${f.connection}/${f.headers.id}`),
         );
-      const deadLettered = frames.filter(
-        (f) => mine(f) && f.command === "SEND" && f.headers.destination === input.queues.deadLetter,
-      );
+      const sentTo = (queue: string | undefined) =>
+        frames.filter((f) => mine(f) && f.command === "SEND" && f.headers.destination === queue);
+      const deadLettered = sentTo(input.queues.deadLetter);
+      // The harness publishes with its own connection, off the wire: a copy on the wire is a product's.
+      const sentBack = sentTo(input.queues.jobs).length;
       const acked = settles.filter((f) => f.command === "ACK").length;
       // A reset after its song's upload cancels the message with the song: a worker that ACKs it unread after the
       // reset has set it aside as surely as the dead-letter queue would (found by the soak, seed 5012).
@@ -42,11 +45,12 @@ export const badInputSetAside: Checker = {
         song?.expect === "gone" &&
         resetAt !== undefined &&
         settles.some((f) => f.command === "ACK" && f.at > resetAt);
-      // Each NACK is an attempt that failed; a crash or a cut also brings a message back, without one.
+      // Each NACK or copy sent back is an attempt that failed; a crash or a cut also brings a message back, without one.
       const nacks = settles.filter((f) => f.command === "NACK").length;
+      const returned = nacks + sentBack;
       const why =
-        nacks > limit
-          ? `NACKed ${nacks} times (delivered ${deliveries.length} times), past the limit of ${limit}: it loops instead of being set aside`
+        returned > limit
+          ? `returned to the queue ${returned} times (${nacks} NACKs, ${sentBack} copies sent back; delivered ${deliveries.length} times), past the limit of ${limit}: it loops instead of being set aside`
           : deadLettered.length === 0 && !cancelled
             ? `delivered ${deliveries.length} times and never sent to the dead-letter queue (${input.queues.deadLetter})`
             : acked === 0
@@ -56,6 +60,7 @@ export const badInputSetAside: Checker = {
         kind,
         deliveries: deliveries.length,
         nacks,
+        sentBack,
         deadLettered: deadLettered.length,
         deadLetteredBy: deadLettered[0]?.link ?? null,
         cancelled: cancelled && deadLettered.length === 0,
@@ -70,7 +75,7 @@ export const badInputSetAside: Checker = {
         : verdicts
             .map(
               (v) =>
-                `${v.kind}: delivered ${v.deliveries} times, NACKed ${v.nacks} (limit ${limit}), ${v.cancelled ? "dropped as cancelled after its song's reset" : `dead-lettered by ${v.deadLetteredBy}`}`,
+                `${v.kind}: delivered ${v.deliveries} times, returned ${v.nacks + v.sentBack} (limit ${limit}), ${v.cancelled ? "dropped as cancelled after its song's reset" : `dead-lettered by ${v.deadLetteredBy}`}`,
             )
             .join("; "),
       witness: bad && verdicts,

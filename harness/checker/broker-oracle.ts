@@ -1,5 +1,6 @@
 import type { QueueStats } from "../environment/management-api.js";
 import { NEMESES } from "../nemesis/index.js";
+import { INJECTED } from "../nemesis/injected-message.js";
 import { type ConnectionLife, connectionLives, isFrame, type WireFrame } from "../wire/wire-query.js";
 import type { Checker } from "./checker.js";
 import { detections } from "./detection.js";
@@ -63,13 +64,18 @@ export const brokerOracle: Checker = {
         summary: `the broker could not be read: ${error ?? "job queue not found"}`,
       };
     }
-    // Every job SEND the taps saw reach the broker, and every job the harness published itself.
-    const injected = input.ops.filter((o) => o.f === "poison-job" && o.type === "ok").length;
-    const chunks = input.ledger.reduce((n, c) => n + c.published, 0) + injected;
-    const restarted = input.faults.some((f) => f.fault === "broker-crash" && f.proof.landed);
-    const costly = detections(input).filter((d) => d.job !== null && NEMESES[d.fault]?.redelivers).length;
     const toJobs = (f: WireFrame) => f.headers.destination === input.queues.jobs;
     const frames = input.wire.filter(isFrame);
+    // Every job SEND the taps saw reach the broker (a chunk's, or a copy of an injected job a worker sent back
+    // after it failed), and every job the harness published itself.
+    const injected = input.ops.filter((o) => o.f === "poison-job" && o.type === "ok").length;
+    const sentBack = frames.filter(
+      (f) =>
+        f.command === "SEND" && f.direction === "to-broker" && toJobs(f) && f.headers[INJECTED] !== undefined,
+    ).length;
+    const chunks = input.ledger.reduce((n, c) => n + c.published, 0) + injected + sentBack;
+    const restarted = input.faults.some((f) => f.fault === "broker-crash" && f.proof.landed);
+    const costly = detections(input).filter((d) => d.job !== null && NEMESES[d.fault]?.redelivers).length;
     const lives = connectionLives(input.wire);
     const lost = {
       // The harness's own injections each close their connection as their RECEIPT comes (chaos 5003: 1 lost).

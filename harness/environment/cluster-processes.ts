@@ -27,7 +27,10 @@ const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, st
   "no-heartbeat": { script: cliEntry("worker"), env: { HEARTBEAT: "0,0" } },
   "stop-after-nack": { script: faulty("stop-after-nack-worker.ts") },
   // As good as none: a job every worker fails on goes round a thousand times instead of being set aside.
-  "no-delivery-limit": { script: cliEntry("worker"), env: { JOB_MAX_DELIVERIES: "1000" } },
+  "no-delivery-limit": {
+    script: cliEntry("worker"),
+    env: { JOB_MAX_FAILURES: "1000", JOB_MAX_DELIVERIES: "1000" },
+  },
   "ignores-reset": { script: faulty("ignores-reset-worker.ts") },
 };
 
@@ -97,7 +100,7 @@ export class ClusterProcesses {
         splitMode: scenario.song.split === "per-worker" ? "per-worker" : "seconds",
         splitChunks: String(total),
         chunkSeconds: String(scenario.song.split === "per-worker" ? 30 : scenario.song.split),
-        jobMaxDeliveries: String(scenario.deliveryLimit),
+        jobMaxFailures: String(scenario.deliveryLimit),
       },
     );
     const cluster = new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs, onLine, linkPort);

@@ -33,7 +33,9 @@ export function progressFrom(
     const w = e.worker;
     if (!w) continue;
     if (e.type === "job-delivered") busy.add(w);
-    else if (["ack-receipted", "ack-failed", "nack", "job-cancelled", "dead-lettered"].includes(e.type))
+    else if (
+      ["ack-receipted", "ack-failed", "work-failed", "job-cancelled", "dead-lettered"].includes(e.type)
+    )
       busy.delete(w);
   }
   for (const f of active) {

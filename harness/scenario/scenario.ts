@@ -28,7 +28,7 @@ export interface Scenario {
   server: { kind: ServerKind };
   /** Synthetic model time per job, drawn per worker from the seed, in scenario seconds. */
   jobSeconds: [number, number];
-  /** Deliveries of a job the cluster is configured to allow before it dead-letters it (JOB_MAX_DELIVERIES). */
+  /** Failed attempts at a job the cluster is configured to allow before it dead-letters it (JOB_MAX_FAILURES). */
   deliveryLimit: number;
   /** STOMP heart-beat (both directions), real milliseconds. */
   heartbeatMs: number;

@@ -217,12 +217,19 @@ export const SETTINGS = {
     default: "10000",
     doc: "on SIGTERM, how long a worker may go on with its job (then it NACKs it for another worker), and the server with its unconfirmed publishes (then its next start sends them)",
   }),
+  jobMaxFailures: spec({
+    env: "JOB_MAX_FAILURES",
+    flag: "job-max-failures",
+    parse: integer(1, 1000),
+    default: "5",
+    doc: "a job that failed in the work this often (on any workers) is dead-lettered and its song marked failed; lost connections and broker restarts do not count",
+  }),
   jobMaxDeliveries: spec({
     env: "JOB_MAX_DELIVERIES",
     flag: "job-max-deliveries",
     parse: integer(1, 1000),
-    default: "5",
-    doc: "a job delivered more often than this is dead-lettered and its song marked failed",
+    default: "50",
+    doc: "a safety net for a job that kills every worker that takes it: one copy delivered more often than this (RabbitMQ counts lost connections too) is dead-lettered and its song marked failed",
   }),
   jobDeadlineMinMs: spec({
     env: "JOB_DEADLINE_MIN_MS",

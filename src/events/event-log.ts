@@ -27,7 +27,7 @@ export type EventType =
   | "ack-sent"
   | "ack-receipted"
   | "ack-failed"
-  | "nack"
+  | "work-failed"
   | "dead-lettered"
   | "job-cancelled"
   | "job-lost"

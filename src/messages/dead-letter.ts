@@ -11,6 +11,14 @@ const DELIVERY_HEADERS = new Set([
   "redelivered",
 ]);
 
+/** The message's own headers, without the ones the broker set for this delivery. */
+export function messageHeaders(delivery: Delivery): Record<string, string> {
+  return Object.fromEntries(Object.entries(delivery.headers).filter(([k]) => !DELIVERY_HEADERS.has(k)));
+}
+
+/** A reason as one header value. */
+export const headerText = (reason: string) => reason.replace(/[\r\n]+/g, " ").slice(0, 500);
+
 /**
  * Moves a message it cannot use to the dead-letter queue (receipted), then ACKs it, so it is kept for a person
  * to read and never blocks or loops the queue. The reason and origin travel as headers.
@@ -22,14 +30,14 @@ export async function deadLetter(
   reason: string,
   by: string,
 ): Promise<void> {
-  const kept = Object.fromEntries(Object.entries(delivery.headers).filter(([k]) => !DELIVERY_HEADERS.has(k)));
+  const kept = messageHeaders(delivery);
   delete kept["x-queue-type"];
   await link.publish(
     queue,
     {
       ...kept,
       persistent: "true",
-      "x-encore-reason": reason.replace(/[\r\n]+/g, " ").slice(0, 500),
+      "x-encore-reason": headerText(reason),
       "x-encore-dead-lettered-by": by,
       "x-encore-original-destination": String(delivery.headers.destination ?? ""),
     },

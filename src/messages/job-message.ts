@@ -14,7 +14,12 @@ export interface JobMessage extends JobIdentity {
 /** A job as a worker read it: with the digest of what it was given (checked against the one the server sent). */
 export interface ReceivedJob extends JobMessage {
   digest: string;
+  /** How often workers failed at it (copies they sent back carry the count): connection losses are not counted. */
+  failures: number;
 }
+
+/** Set by a worker on the copy it sends back after a failure; the server's jobs have none. */
+export const FAILURES_HEADER = "x-encore-failures";
 
 export function encodeJob(job: JobMessage): { headers: Headers; body: Buffer } {
   const body = asBuffer(job.samples);
@@ -73,5 +78,5 @@ export function parseJob(headers: Headers, body: Buffer): ReceivedJob {
     throw new MalformedMessageError(
       "its job-digest does not match its headers and body: not the job the server sent",
     );
-  return { ...job, samples: int16View(body), digest };
+  return { ...job, samples: int16View(body), digest, failures: h.optionalInt(FAILURES_HEADER, 0) };
 }

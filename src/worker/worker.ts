@@ -6,6 +6,7 @@ import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
 import { destinations, EPOCH_STREAM_ARGS, JOB_QUEUE_ARGS } from "../messages/destinations.js";
 import { parseJob, type ReceivedJob } from "../messages/job-message.js";
+import { requeueFailed } from "../messages/requeue.js";
 import { encodeResult, type ResultMessage } from "../messages/result-message.js";
 import { CpuThread } from "../process/cpu-thread.js";
 import { watchLoopStalls } from "../process/loop-stalls.js";
@@ -22,8 +23,8 @@ const REFUSED_KEPT = 1000;
 
 /**
  * A worker takes one job at a time (prefetch 1, client-individual ack): separate, publish the result and wait
- * for its receipt, and only then ACK on the connection that delivered the job. A failure NACKs and the worker
- * keeps serving; a job it cannot use goes to the dead-letter queue.
+ * for its receipt, and only then ACK on the connection that delivered the job. A failure sends the job back to
+ * the queue with its failure count and the worker keeps serving; a job it cannot use goes to the dead-letter queue.
  */
 export class Worker {
   readonly id = randomBytes(4).toString("hex").slice(0, 7);
@@ -175,7 +176,7 @@ export class Worker {
     }
   }
 
-  /** Returns the attempt's outcome: acked, stale-ack, nacked, cancelled or dead-lettered. */
+  /** Returns the attempt's outcome: acked, stale-ack, requeued, cancelled or dead-lettered. */
   private async handleJob(delivery: Delivery, deliveryCount: number): Promise<string> {
     let job: ReceivedJob;
     try {
@@ -189,7 +190,7 @@ export class Worker {
       await this.reject(
         delivery,
         job,
-        `Job[${job.jobId}] delivered ${deliveryCount + 1} times`,
+        `Job[${job.jobId}] delivered ${deliveryCount + 1} times (lost connections included)`,
         deliveryCount,
       );
       return "dead-lettered";
@@ -232,15 +233,43 @@ export class Worker {
         );
         return "dead-lettered";
       }
-      this.log.error(`${this.name}: Job[${job.jobId}] failed: ${(error as Error).message} - NACK`);
-      this.events.record("nack", {
-        job: job.jobId,
-        connection: delivery.connectionId,
-        reason: (error as Error).message,
-      });
-      await this.settle(job.jobId, () => delivery.nack());
-      return "nacked";
+      return this.failed(delivery, job, (error as Error).message, deliveryCount);
     }
+  }
+
+  /**
+   * A failed attempt counts against the job wherever it runs next: under JOB_MAX_FAILURES it goes back to the
+   * queue with its count, at the limit it is dead-lettered and its song told.
+   */
+  private async failed(
+    delivery: Delivery,
+    job: ReceivedJob,
+    reason: string,
+    deliveryCount: number,
+  ): Promise<string> {
+    const failures = job.failures + 1;
+    this.events.record("work-failed", {
+      job: job.jobId,
+      connection: delivery.connectionId,
+      failures,
+      reason,
+    });
+    if (failures >= this.settings.jobMaxFailures) {
+      await this.reject(
+        delivery,
+        job,
+        `Job[${job.jobId}] failed ${failures} times, last: ${reason}`,
+        deliveryCount,
+      );
+      return "dead-lettered";
+    }
+    this.log.error(
+      `${this.name}: Job[${job.jobId}] failed: ${reason} - sent back to the queue (failure ${failures} of ${this.settings.jobMaxFailures})`,
+    );
+    await this.settle(job.jobId, () =>
+      requeueFailed(this.link, this.queues.jobs, delivery, failures, reason),
+    );
+    return "requeued";
   }
 
   /**

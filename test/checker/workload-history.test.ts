@@ -90,7 +90,7 @@ describe("poison-job, as recorded and edited", () => {
     const v = await judged("poison-job");
     for (const c of NOT_OUTPUT) expect(v[c.name].status, `${c.name}: ${v[c.name].summary}`).toBe("pass");
     expect(v["bad-input-set-aside"].summary).toMatch(
-      /poison-job: delivered 6 times, NACKed 5 \(limit 5\), dead-lettered by worker-\d/,
+      /poison-job: delivered 6 times, returned 5 \(limit 5\), dead-lettered by worker-\d/,
     );
   });
 
@@ -111,7 +111,32 @@ describe("poison-job, as recorded and edited", () => {
       r.wire.sort((a, b) => a.at - b.at);
     });
     expect(v["bad-input-set-aside"].status).toBe("fail");
-    expect(v["bad-input-set-aside"].summary).toMatch(/NACKed 10 times .* past the limit of 5: it loops/);
+    expect(v["bad-input-set-aside"].summary).toMatch(
+      /returned to the queue 10 times \(10 NACKs, 0 copies sent back; .*\), past the limit of 5: it loops/,
+    );
+  });
+
+  it("sent back by workers (a copy with its failure count) more often than the limit: it loops", async () => {
+    const v = await judged("poison-job", (r) => {
+      // Each NACK becomes what a worker that counts failures sends: a copy of the job back to the jobs queue.
+      const jobs = frames(r).find((f) => poison(f) && f.command === "MESSAGE")?.headers.destination;
+      const deliveries = frames(r).filter((f) => poison(f) && f.command === "MESSAGE");
+      r.wire.push(
+        ...deliveries.map((d) => ({
+          ...d,
+          command: "SEND",
+          direction: "to-broker" as const,
+          headers: { ...d.headers, destination: jobs ?? "" },
+          at: d.at + 1,
+        })),
+      );
+      r.wire = r.wire.filter((e) => !(e.kind === "frame" && e.command === "NACK"));
+      r.wire.sort((a, b) => a.at - b.at);
+    });
+    expect(v["bad-input-set-aside"].status).toBe("fail");
+    expect(v["bad-input-set-aside"].summary).toMatch(
+      /returned to the queue 6 times \(0 NACKs, 6 copies sent back; delivered 6 times\), past the limit of 5: it loops/,
+    );
   });
 
   it("as recorded, song a finished from its real job; had it failed, liveness fails: a poison copy is not its job", async () => {

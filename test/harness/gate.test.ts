@@ -50,13 +50,13 @@ describe("npm run gate", () => {
     expect(check("server-crash-ack-before-save", "liveness")?.summary).toMatch(
       /every chunk's result was ACKed by the server, Job\[\d+\]'s \d+ ms before the server-kill: a result ACKed and not kept/,
     );
-    // A copy of a real job whose body does not match its headers: set aside at its first delivery, never NACKed.
+    // A copy of a real job whose body does not match its headers: set aside at its first delivery, never returned.
     expect(check("poison-body", "bad-input-set-aside")?.summary).toMatch(
-      /poison-job: delivered 1 times, NACKed 0 \(limit 5\), dead-lettered by worker-\d/,
+      /poison-job: delivered 1 times, returned 0 \(limit 5\), dead-lettered by worker-\d/,
     );
     // A forged copy that reads as sound: it fails in the workers' hands up to the limit, then it is set aside.
     expect(check("poison-forged", "bad-input-set-aside")?.summary).toMatch(
-      /poison-job: delivered \d+ times, NACKed [1-5] \(limit 5\), dead-lettered by worker-\d/,
+      /poison-job: delivered \d+ times, returned 4 \(limit 5\), dead-lettered by worker-\d/,
     );
     // Neither copy is the real job: every song is done, the copied one too.
     for (const name of ["poison-body", "poison-forged"])

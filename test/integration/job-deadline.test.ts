@@ -1,44 +1,24 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeSong } from "../../src/audio/demo-song.js";
-import { LocalBroker } from "../../src/broker/local-broker.js";
 import { destinations, JOB_QUEUE_ARGS } from "../../src/messages/destinations.js";
 import type { StompLink } from "../../src/stomp/link.js";
+import { brokerFixture } from "../support/broker-fixture.js";
 import { type SongState, TestCluster } from "../support/test-cluster.js";
 import { testLink } from "../support/test-link.js";
 import { waitFor } from "../support/wait-for.js";
 
-let broker: LocalBroker;
-let dir: string;
-let song: string;
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "encore-deadline-"));
-  song = makeSong(join(dir, "song.mp3"), 4, { title: "Lost", artist: "Jobs" });
-  broker = await LocalBroker.start({ log: { info: () => {}, warn: () => {}, error: () => {} } });
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fx = brokerFixture("deadline");
 
 /** A cluster whose deadlines are short: 3 s for every job until a result measures the workers' speed. */
 async function cluster(retries: string): Promise<TestCluster> {
-  const started = await TestCluster.start(broker, {
+  const started = await TestCluster.start(fx.broker, {
     splitChunks: "2",
     jobDeadlineMinMs: "1000",
     jobDeadlineFactor: "3",
     jobRetries: retries,
   });
-  cleanups.push(() => started.stop());
+  fx.defer(() => started.stop());
   return started;
 }
 
@@ -47,8 +27,8 @@ async function cluster(retries: string): Promise<TestCluster> {
  * work and dies, or its result is dead-lettered. Returns the job ids it swallowed, in order.
  */
 async function swallowJobs(of: TestCluster): Promise<{ ids: string[]; link: StompLink }> {
-  const link = testLink(broker);
-  cleanups.push(() => link.close());
+  const link = testLink(fx.broker);
+  fx.defer(() => link.close());
   const ids: string[] = [];
   await link.start();
   await link.subscribe(
@@ -63,7 +43,7 @@ async function swallowJobs(of: TestCluster): Promise<{ ids: string[]; link: Stom
 }
 
 async function startSong(of: TestCluster): Promise<number> {
-  const music = await of.upload(song);
+  const music = await of.upload(makeSong(join(fx.dir, "song.mp3"), 4, { title: "Lost", artist: "Jobs" }));
   await of.choose(music.music_id, [music.tracks[2]?.track_id ?? 0]);
   return music.music_id;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { STEM_NAMES } from "../../src/audio/pcm.js";
 import { MalformedMessageError } from "../../src/messages/header-reader.js";
-import { encodeJob, parseJob } from "../../src/messages/job-message.js";
+import { encodeJob, FAILURES_HEADER, parseJob } from "../../src/messages/job-message.js";
 import { encodeResult, parseResult } from "../../src/messages/result-message.js";
 
 const job = {
@@ -30,6 +30,7 @@ describe("job messages", () => {
     expect(parseJob(asStrings(headers), Buffer.from(body))).toEqual({
       ...job,
       digest: headers["job-digest"],
+      failures: 0,
     });
     expect(headers["job-digest"]).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -49,6 +50,12 @@ describe("job messages", () => {
     expect(() => parseJob({ ...asStrings(headers), ...patch }, body)).toThrow(/not the job the server sent/);
   });
 
+  it("a copy a worker sent back after failures is the same job, with its failure count", () => {
+    const { headers, body } = encodeJob(job);
+    const back = parseJob({ ...asStrings(headers), [FAILURES_HEADER]: "3" }, body);
+    expect(back).toMatchObject({ digest: headers["job-digest"], failures: 3 });
+  });
+
   it("reject a copy whose audio was changed, even with a consistent length", () => {
     const { headers, body } = encodeJob(job);
     const changed = Buffer.from(body);
@@ -63,6 +70,8 @@ describe("job messages", () => {
     [{ start: "300" }, /sample ranges out of order/],
     [{ "encore-type": "result" }, /expected job/],
     [{ "job-digest": "" }, /missing header "job-digest"/],
+    [{ [FAILURES_HEADER]: "-1" }, /header "x-encore-failures" is "-1"/],
+    [{ [FAILURES_HEADER]: "many" }, /header "x-encore-failures" is "many"/],
   ])("reject %j", (patch, message) => {
     const { headers, body } = encodeJob(job);
     expect(() => parseJob({ ...asStrings(headers), ...patch }, body)).toThrow(message);

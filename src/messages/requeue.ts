@@ -1,0 +1,32 @@
+import type { Delivery, StompLink } from "../stomp/link.js";
+import { headerText, messageHeaders } from "./dead-letter.js";
+import { JOB_QUEUE_ARGS } from "./destinations.js";
+import { FAILURES_HEADER } from "./job-message.js";
+
+/**
+ * After a failed attempt: sends the job back to the end of its queue as a new message that carries its failure
+ * count (receipted), and only then ACKs this delivery. The broker's own x-delivery-count cannot serve as that
+ * count: RabbitMQ 3.10 raises it for every lost connection too.
+ */
+export async function requeueFailed(
+  link: StompLink,
+  queue: string,
+  delivery: Delivery,
+  failures: number,
+  reason: string,
+): Promise<void> {
+  const kept = messageHeaders(delivery);
+  delete kept["x-delivery-count"];
+  await link.publish(
+    queue,
+    {
+      ...kept,
+      ...JOB_QUEUE_ARGS,
+      persistent: "true",
+      [FAILURES_HEADER]: String(failures),
+      "x-encore-last-failure": headerText(reason),
+    },
+    delivery.body,
+  );
+  await delivery.ack();
+}
