@@ -3,15 +3,16 @@ import { isFrame } from "../wire/wire-query.js";
 import type { WireEvent } from "../wire/wire-tap.js";
 import type { Checker } from "./checker.js";
 
-/** A result SEND for a job: when it went, and whether its RECEIPT came back. */
+/** A result SEND for a job, or a copy of the job a worker sent back after a failure: when, and whether its RECEIPT came back. */
 interface SentResult {
   at: number;
   confirmed: boolean;
+  what: "result" | "copy sent back";
 }
 
 /** What a worker link did with one delivery of a job, in wire order. */
 interface Held {
-  /** Each result SEND for the job since the delivery. */
+  /** Each result SEND (or copy sent back) for the job since the delivery. */
   results: SentResult[];
   /** An ACK that no result preceded: fine for a cancelled job, a defect if a result follows it. */
   ackedBareAt?: number;
@@ -29,7 +30,8 @@ export interface EarlyAck {
  * job's result loses the chunk if the broker dies between the two (the ACK kept, the result not). A timer
  * almost never lands a crash there, so the harness judges the order itself, from the frames: each job ACK must
  * follow the RECEIPT of a result SEND for that job, sent since the delivery; an ACK with no result before it is
- * a cancelled job's, unless a result for that delivery follows it.
+ * a cancelled job's, unless a result for that delivery follows it. A worker that failed at the job sends a copy
+ * of it back to the jobs queue instead of a result: the same holds for that copy.
  */
 export function earlyAcks(
   wire: readonly WireEvent[],
@@ -43,14 +45,23 @@ export function earlyAcks(
   const early: EarlyAck[] = [];
   let acks = 0;
   for (const f of wire.filter(isFrame)) {
+    if (f.command === "RECEIPT") {
+      const sent = awaitingReceipt.get(`${f.connection}/${f.headers["receipt-id"]}`);
+      if (sent) sent.confirmed = true;
+      continue;
+    }
     const c = classifier.classify(f);
     if (!c) continue;
     const key = `${f.link}/${c.job}`;
     const at = Math.round(f.at - origin);
     const h = held.get(key);
     if (c.event === "job-delivered") held.set(key, { results: [] });
-    else if (c.event === "result-sent" && h) {
-      const sent: SentResult = { at, confirmed: false };
+    else if ((c.event === "result-sent" || c.event === "job-sent") && h) {
+      const sent: SentResult = {
+        at,
+        confirmed: false,
+        what: c.event === "result-sent" ? "result" : "copy sent back",
+      };
       h.results.push(sent);
       if (f.headers.receipt !== undefined) awaitingReceipt.set(`${f.connection}/${f.headers.receipt}`, sent);
       if (h.ackedBareAt !== undefined) {
@@ -58,13 +69,10 @@ export function earlyAcks(
           link: f.link,
           job: c.job,
           ackAt: h.ackedBareAt,
-          why: `ACKed at ${h.ackedBareAt} ms, before its result was sent (at ${at} ms)`,
+          why: `ACKed at ${h.ackedBareAt} ms, before its ${sent.what} was sent (at ${at} ms)`,
         });
         h.ackedBareAt = undefined;
       }
-    } else if (c.event === "result-receipt") {
-      const sent = awaitingReceipt.get(`${f.connection}/${f.headers["receipt-id"]}`);
-      if (sent) sent.confirmed = true;
     } else if (c.event === "job-ack" && h) {
       acks++;
       if (h.results.length === 0) h.ackedBareAt = at;
@@ -74,7 +82,7 @@ export function earlyAcks(
           link: f.link,
           job: c.job,
           ackAt: at,
-          why: `ACKed at ${at} ms, ${at - (last?.at ?? at)} ms after its result SEND, before that result's RECEIPT`,
+          why: `ACKed at ${at} ms, ${at - (last?.at ?? at)} ms after its ${last?.what ?? "result"} SEND, before its RECEIPT`,
         });
       }
     }

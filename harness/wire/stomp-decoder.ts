@@ -75,6 +75,8 @@ const IDENTIFYING_HEADERS = [
   "content-type",
   "persistent",
   "x-harness-injected",
+  // The failure count a worker puts on a job it sends back: for a person reading the wire, not for a verdict.
+  "x-encore-failures",
 ];
 
 const ESCAPES: Record<string, string> = { r: "\r", n: "\n", c: ":", "\\": "\\" };

@@ -194,7 +194,7 @@ describe("one defect edited into the record", () => {
     });
     expect(v["confirmed-before-ack"].status).toBe("fail");
     expect(v["confirmed-before-ack"].summary).toMatch(
-      /1 of \d+ job ACKs came before their result was confirmed: Job\[3\] on worker-1: ACKed at \d+ ms, 1 ms after its result SEND, before that result's RECEIPT/,
+      /1 of \d+ job ACKs came before their result was confirmed: Job\[3\] on worker-1: ACKed at \d+ ms, 1 ms after its result SEND, before its RECEIPT/,
     );
   });
 

@@ -83,6 +83,44 @@ describe("reset-mid-song, as recorded and edited", () => {
   });
 });
 
+describe("poison-forged with failures counted by the workers, as recorded and edited", () => {
+  const injected = (f: WireFrame) => f.headers[INJECTED] !== undefined;
+
+  it("passes every check as recorded: each failure is a copy sent back (receipted) before the ACK", async () => {
+    const v = await judged("poison-sent-back");
+    for (const c of NOT_OUTPUT) expect(v[c.name].status, `${c.name}: ${v[c.name].summary}`).toBe("pass");
+    expect(v["bad-input-set-aside"].summary).toMatch(
+      /delivered 5 times, returned 4 \(limit 5\), dead-lettered/,
+    );
+    expect(v["broker-oracle"].summary).toMatch(/^publish 21, deliver 21, redeliver 0, ack 21; queues empty/);
+  });
+
+  it("an ACK moved before its copy's RECEIPT: confirmed-before-ack fails (a crash between loses the job)", async () => {
+    const v = await judged("poison-sent-back", (r) => {
+      const copy = frames(r).find(
+        (f) => injected(f) && f.command === "SEND" && f.headers.destination?.endsWith(".jobs"),
+      );
+      const receipt = frames(r).find(
+        (f) =>
+          f.command === "RECEIPT" &&
+          f.connection === copy?.connection &&
+          f.headers["receipt-id"] === copy?.headers.receipt,
+      );
+      if (!copy || !receipt) throw new Error("the fixture has no receipted copy sent back");
+      const ack = frames(r).find(
+        (f) => f.command === "ACK" && f.connection === copy.connection && f.at > receipt.at,
+      );
+      if (!ack) throw new Error("the fixture has no ACK after the copy's RECEIPT");
+      r.wire.splice(r.wire.indexOf(ack), 1);
+      r.wire.splice(r.wire.indexOf(copy) + 1, 0, { ...ack, at: copy.at + 1, firstAt: copy.at + 1 });
+    });
+    expect(v["confirmed-before-ack"].status).toBe("fail");
+    expect(v["confirmed-before-ack"].summary).toMatch(
+      /job ACKs came before their result was confirmed: Job\[\d+\] on worker-\d: ACKed at \d+ ms, 1 ms after its copy sent back SEND, before its RECEIPT/,
+    );
+  });
+});
+
 describe("poison-job, as recorded and edited", () => {
   const poison = (f: WireFrame) => f.headers[INJECTED] === "poison-job";
 

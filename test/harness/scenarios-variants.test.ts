@@ -38,7 +38,7 @@ describe("the new scenarios catch deliberately broken products", () => {
       "broker-crash-unconfirmed",
       ["--worker-kind", "ack-before-receipt"],
       "confirmed-before-ack",
-      /job ACKs came before their result was confirmed: Job\[\d+\] on worker-\d: ACKed at \d+ ms, \d+ ms after its result SEND, before that result's RECEIPT/,
+      /job ACKs came before their result was confirmed: Job\[\d+\] on worker-\d: ACKed at \d+ ms, \d+ ms after its result SEND, before its RECEIPT/,
     ],
     [
       "cut-on-ack",
