@@ -22,3 +22,18 @@ export const EPOCH_STREAM_ARGS = {
   "x-max-length-bytes": "1000000",
   "x-stream-max-segment-size-bytes": "100000",
 } as const;
+
+/** How long a reader of the epoch stream waits for its last message before it takes the stream to be empty. */
+export const EPOCH_WAIT_MS = 5000;
+
+/**
+ * How a reader subscribes to the epochs: from the last one on. Individual ACKs: a worker's one channel carries its
+ * job subscription too, and a cumulative ("client") ACK of an epoch would also ACK the job in hand (seen: the
+ * job's own ACK then failed with "unknown delivery tag").
+ */
+export const EPOCH_READ_ARGS = {
+  ...EPOCH_STREAM_ARGS,
+  ack: "client-individual",
+  "prefetch-count": "16",
+  "x-stream-offset": "last",
+} as const;

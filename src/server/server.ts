@@ -11,6 +11,7 @@ import { linkOptions } from "../stomp/link-options.js";
 import { DeadlineWatch } from "./deadline-watch.js";
 import { buildHttpApp } from "./http-app.js";
 import { MusicService } from "./music-service.js";
+import { reconcile } from "./reconcile.js";
 import { resetAll } from "./reset.js";
 import { ResultCollector } from "./result-collector.js";
 import { SongPipeline } from "./song-pipeline.js";
@@ -65,6 +66,7 @@ export class EncoreServer {
     const session = await link.start();
     log.info(`Server: connected to the broker (heart-beat ${session.negotiatedHeartbeat.join(",")})`);
     await collector.start();
+    await reconcile(store, link, queues.epochs, log);
     // Before any job of this start is sent: a worker that connects later learns the epoch from the stream.
     await music.announceEpoch(store.state.epoch);
     pipeline.recover();

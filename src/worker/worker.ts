@@ -4,7 +4,7 @@ import type { Settings } from "../config/settings.js";
 import { createEventLog, type EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
-import { destinations, EPOCH_STREAM_ARGS, JOB_QUEUE_ARGS } from "../messages/destinations.js";
+import { destinations, EPOCH_READ_ARGS, EPOCH_WAIT_MS, JOB_QUEUE_ARGS } from "../messages/destinations.js";
 import { parseJob, type ReceivedJob } from "../messages/job-message.js";
 import { requeueFailed } from "../messages/requeue.js";
 import { encodeResult, type ResultMessage } from "../messages/result-message.js";
@@ -16,8 +16,6 @@ import { linkOptions } from "../stomp/link-options.js";
 import { BrokerRefusedError, ConnectionLostError } from "../stomp/session.js";
 import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
 
-/** How long a job waits for the epoch on a new connection. */
-const EPOCH_WAIT_MS = 5000;
 /** Jobs whose result the broker refused that a worker remembers (a bound, so the memory cannot grow). */
 const REFUSED_KEPT = 1000;
 
@@ -62,17 +60,11 @@ export class Worker {
   async start(): Promise<void> {
     const session = await this.link.start();
     await Promise.all([
-      // Individual ACKs: one channel carries both subscriptions, and a cumulative ("client") ACK of an epoch
-      // would also ACK the job in hand (seen: the job's own ACK then failed with "unknown delivery tag").
-      this.link.subscribe(
-        this.queues.epochs,
-        { ...EPOCH_STREAM_ARGS, ack: "client-individual", "prefetch-count": "16", "x-stream-offset": "last" },
-        (d) => {
-          this.onControl(d);
-          this.epochRead(d.connectionId);
-          d.ack().catch(() => {});
-        },
-      ),
+      this.link.subscribe(this.queues.epochs, EPOCH_READ_ARGS, (d) => {
+        this.onControl(d);
+        this.epochRead(d.connectionId);
+        d.ack().catch(() => {});
+      }),
       this.link.subscribe(
         this.queues.jobs,
         { ack: "client-individual", "prefetch-count": "1", ...JOB_QUEUE_ARGS },
