@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { makeSong } from "../../src/audio/demo-song.js";
 import { LocalBroker } from "../../src/broker/local-broker.js";
+import { destinations, JOB_QUEUE_ARGS } from "../../src/messages/destinations.js";
+import { encodeJob } from "../../src/messages/job-message.js";
 import { type SongState, TestCluster } from "../support/test-cluster.js";
+import { testLink } from "../support/test-link.js";
 import { waitFor } from "../support/wait-for.js";
 
 /** Below one 6 s chunk's result (4 stems, 32-bit stereo: about 8.5 MB), above a 2 s one's (2.8 MB). */
@@ -21,8 +24,12 @@ beforeAll(async () => {
   await broker.setEnv({ max_message_size: MAX_MESSAGE_BYTES });
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await cluster?.stop();
+  cluster = undefined;
+});
+
+afterAll(async () => {
   await broker?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -50,5 +57,56 @@ it("a result the broker refuses fails its song with the broker's words; the work
     await cluster.choose(small.music_id, [small.tracks[0]?.track_id ?? 0]);
     await cluster.waitDone(small.music_id, 60_000);
   }
+  expect(workers.every((w) => w.child.exitCode === null)).toBe(true);
+}, 180_000);
+
+it("a forged job under a real job id, whose result the broker refuses, is set aside; the real song is done", async () => {
+  cluster = await TestCluster.start(broker, { splitMode: "per-worker", splitChunks: "1" });
+  const song = await cluster.upload(makeSong(join(dir, "real.mp3"), 2, { title: "Real", artist: "Fits" }));
+  await cluster.choose(song.music_id, [song.tracks[0]?.track_id ?? 0]);
+  const server = cluster.server;
+  const [real] = await waitFor("the song's job to be sent", () => {
+    const jobs = Object.values(server.store.state.jobs);
+    return jobs.length === 1 && jobs.every((j) => j.published) ? jobs : undefined;
+  });
+  if (!real) throw new Error("no job");
+  // 6 s of noise with a digest of its own (anyone can compute one): sound as a job, its result 8.5 MB.
+  const frames = 6 * 44_100;
+  const forged = encodeJob({
+    jobId: real.job_id,
+    musicId: real.music_id,
+    chunkIndex: 0,
+    chunkCount: 1,
+    start: 0,
+    end: frames,
+    contextStart: 0,
+    contextEnd: frames,
+    epoch: real.epoch,
+    attempt: 1,
+    engine: "dsp",
+    publishedAt: Date.now(),
+    samples: Int16Array.from({ length: frames * 2 }, (_, i) => ((i * 7919) % 20_000) - 10_000),
+  });
+  const link = testLink(broker);
+  await link.start();
+  await link.publish(
+    destinations(cluster.settings.queuePrefix).jobs,
+    { ...forged.headers, ...JOB_QUEUE_ARGS, persistent: "true" },
+    forged.body,
+  );
+  await link.close();
+  const workers = await cluster.startWorkers(2);
+  await cluster.waitDone(song.music_id, 60_000);
+  await waitFor("the forged job's refusal to be reported and set aside", () =>
+    cluster?.lines.some((l) =>
+      /failure report for Job\[\d+\] .* is of a job the server did not send .* - dead-lettered, the song goes on/.test(
+        l,
+      ),
+    ),
+  );
+  expect(cluster.lines.some((l) => /its result was refused/.test(l))).toBe(true);
+  const next = await cluster.upload(makeSong(join(dir, "next.mp3"), 2, { title: "Next", artist: "Fits" }));
+  await cluster.choose(next.music_id, [next.tracks[0]?.track_id ?? 0]);
+  await cluster.waitDone(next.music_id, 60_000);
   expect(workers.every((w) => w.child.exitCode === null)).toBe(true);
 }, 180_000);
