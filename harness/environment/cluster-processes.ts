@@ -42,6 +42,7 @@ const SERVER_KINDS: Record<ServerKind, { script: string; freshDataEachStart?: bo
   "requeues-duplicates": { script: faulty("requeues-duplicates-server.ts") },
   // Keeps nothing across a restart, as a server holding its state in memory would.
   "memory-only": { script: cliEntry("server"), freshDataEachStart: true },
+  "trusts-job-id": { script: faulty("trusts-job-id-server.ts") },
 };
 
 /** The product's processes as the harness runs them: real server and worker processes, each with its events file. */

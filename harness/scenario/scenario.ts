@@ -61,6 +61,7 @@ export const SERVER_KINDS = [
   "crash-on-malformed",
   "requeues-duplicates",
   "memory-only",
+  "trusts-job-id",
 ] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 

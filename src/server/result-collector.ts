@@ -197,7 +197,7 @@ export class ResultCollector {
    * Whether the result or report is of the job as the server sent it (a forged copy carrying its id is not).
    * Records from before digests were kept have none: their results are taken on the job id, as they were.
    */
-  private ofJobSent(job: JobRecord, result: ResultMessage): boolean {
+  protected ofJobSent(job: JobRecord, result: ResultMessage): boolean {
     return job.digest === undefined || result.jobDigest === job.digest;
   }
 

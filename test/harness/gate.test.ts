@@ -38,7 +38,7 @@ describe("npm run gate", () => {
         "poison-forged",
         "reset-mid-song",
         "many-songs",
-        "bad-result",
+        "forged-result",
       ].map((n) => `encore.${n}`),
     );
     expect(xml.filter((e) => e.name === "testcase")).toHaveLength(7 * CHECKERS.length);
@@ -66,6 +66,10 @@ describe("npm run gate", () => {
       ]);
     expect(check("reset-mid-song", "reset-cancels")?.summary).toMatch(/1 songs gone after the reset \(404\)/);
     expect(check("many-songs", "output-oracle")?.summary).toMatch(/a: 6 files match.*b: .*c: .*d: /);
-    expect(check("bad-result", "bad-input-set-aside")?.summary).toMatch(/bad-result: delivered 1 times/);
+    // A forged result (silent stems, another job-digest) that came first: set aside by the server, the output exact.
+    expect(check("forged-result", "bad-input-set-aside")?.summary).toMatch(
+      /bad-result: delivered 1 times, returned 0 \(limit 5\), dead-lettered by server/,
+    );
+    expect(check("forged-result", "output-oracle")?.summary).toMatch(/largest difference [01] LSB/);
   }, 600_000);
 });

@@ -52,6 +52,12 @@ describe("the new scenarios catch deliberately broken products", () => {
       "broker-oracle",
       /result queue ends with [1-9]\d* ready/,
     ],
+    [
+      "forged-result",
+      ["--server-kind", "trusts-job-id"],
+      "output-oracle",
+      /drums\.wav: differs by up to \d+ LSB/,
+    ],
     ["server-crash-publishing", ["--server-kind", "memory-only"], "liveness", /not done within/],
     ["server-crash-timed", ["--server-kind", "memory-only"], "liveness", /not done within/],
     ["server-restart", ["--server-kind", "memory-only"], "liveness", /not done within/],
