@@ -1,4 +1,4 @@
-import type { Delivery, StompLink } from "../stomp/link.js";
+import type { Delivery } from "../stomp/link.js";
 import { headerText, messageHeaders } from "./dead-letter.js";
 import { JOB_QUEUE_ARGS } from "./destinations.js";
 import { FAILURES_HEADER } from "./job-message.js";
@@ -6,10 +6,12 @@ import { FAILURES_HEADER } from "./job-message.js";
 /**
  * After a failed attempt: sends the job back to the end of its queue as a new message that carries its failure
  * count (receipted), and only then ACKs this delivery. The broker's own x-delivery-count cannot serve as that
- * count: RabbitMQ 3.10 raises it for every lost connection too.
+ * count: RabbitMQ 3.10 raises it for every lost connection too. Both go on the connection that delivered the job:
+ * once that is gone the broker gives the job to another worker with its count as it was, and a copy sent on a new
+ * connection would start a second count beside it (seen in the soak, seed 6007: a frozen worker thawed and sent
+ * its copy after the job had been redelivered; the poison went round 8 times).
  */
 export async function requeueFailed(
-  link: StompLink,
   queue: string,
   delivery: Delivery,
   failures: number,
@@ -17,7 +19,7 @@ export async function requeueFailed(
 ): Promise<void> {
   const kept = messageHeaders(delivery);
   delete kept["x-delivery-count"];
-  await link.publish(
+  await delivery.publishHere(
     queue,
     {
       ...kept,

@@ -23,6 +23,11 @@ export async function resetAll({ store, pipeline, music, log }: ResetParts): Pro
   state.music = {};
   state.jobs = {};
   await store.save();
+  // Before the files go (seconds for gigabytes): workers stop the cancelled jobs in hand and drop those queued; any
+  // result that still comes back is for no job and is dropped too.
+  music
+    .announceEpoch(state.epoch)
+    .catch((error: Error) => log.warn(`Server: reset not announced: ${error.message}`));
   // A merge still writing a removed song's files would refill its folder as it is deleted (found by the soak,
   // seed 5050: the reset answered 500 "ENOTEMPTY" after it had already cleared the state).
   await pipeline.settled(songs);
@@ -30,9 +35,5 @@ export async function resetAll({ store, pipeline, music, log }: ResetParts): Pro
   log.warn(
     `Server: reset: ${songs.length} songs removed, ${inFlight} jobs in flight cancelled (not acknowledged as done)`,
   );
-  // Workers drop the cancelled jobs; any result that still comes back is for no job and is dropped too.
-  music
-    .announceEpoch(state.epoch)
-    .catch((error: Error) => log.warn(`Server: reset not announced: ${error.message}`));
   return inFlight;
 }

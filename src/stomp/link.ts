@@ -26,6 +26,8 @@ export interface Delivery {
   connectionId: string;
   ack(): Promise<void>;
   nack(headers?: Headers): Promise<void>;
+  /** Publishes (receipted) on the connection that delivered this, or fails with it: never on another one. */
+  publishHere(destination: string, headers: Headers, body: Buffer): Promise<void>;
 }
 
 interface Subscription {
@@ -214,6 +216,7 @@ export class StompLink {
         connectionId: session.id,
         ack: () => session.ack(headers),
         nack: (extra) => session.nack(headers, extra),
+        publishHere: (destination, sendHeaders, body) => session.send(destination, sendHeaders, body),
       }),
     );
     // A subscription that dies with its connection is attached again by the reconnect loop.

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { context } from "@opentelemetry/api";
+import type { Stems } from "../audio/pcm.js";
 import type { Settings } from "../config/settings.js";
 import { createEventLog, type EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
@@ -37,6 +39,8 @@ export class Worker {
   private stopping = false;
   /** The delivery being worked on. */
   private current: Delivery | undefined;
+  /** The work in hand, and how a reset that cancels its epoch stops it. */
+  private running: { epoch: number; cancel: AbortController } | undefined;
   /** The connection on which the current epoch has been read, and who waits for that. */
   private epochOn: string | undefined;
   private readonly epochWaiters: Array<() => void> = [];
@@ -104,6 +108,7 @@ export class Worker {
     if (Number.isSafeInteger(epoch) && epoch > this.cancelledBefore) {
       this.cancelledBefore = epoch;
       if (epoch > 1) this.log.warn(`${this.name}: reset: jobs of epochs before ${epoch} are cancelled`);
+      if (this.running && this.running.epoch < epoch) this.running.cancel.abort();
     }
   }
 
@@ -258,9 +263,7 @@ export class Worker {
     this.log.error(
       `${this.name}: Job[${job.jobId}] failed: ${reason} - sent back to the queue (failure ${failures} of ${this.settings.jobMaxFailures})`,
     );
-    await this.settle(job.jobId, () =>
-      requeueFailed(this.link, this.queues.jobs, delivery, failures, reason),
-    );
+    await this.settle(job.jobId, () => requeueFailed(this.queues.jobs, delivery, failures, reason));
     return "requeued";
   }
 
@@ -281,13 +284,14 @@ export class Worker {
     );
     const ids = { job: job.jobId, music: job.musicId, chunk: job.chunkIndex };
     this.events.record("work-started", ids);
-    const stems = await this.engine.separate(job.engine, job.samples, job, this.settings.workerCpuMs);
-    const computeMs = Date.now() - startedAt;
-    const syntheticMs = Math.max(0, this.settings.workerMinJobMs - computeMs);
-    if (syntheticMs > 0) await new Promise((r) => setTimeout(r, syntheticMs));
+    const timing = { computeMs: 0, syntheticMs: 0 };
+    const stems = await this.separate(job, startedAt, timing);
+    const { computeMs, syntheticMs } = timing;
     this.events.record("work-finished", { ...ids, computeMs, syntheticMs });
-    if (job.epoch < this.cancelledBefore) {
-      this.log.warn(`${this.name}: Job[${job.jobId}] was cancelled by a reset while running - discarded`);
+    if (stems === undefined || job.epoch < this.cancelledBefore) {
+      this.log.warn(
+        `${this.name}: Job[${job.jobId}] was cancelled by a reset while running - stopped after ${((Date.now() - startedAt) / 1000).toFixed(2)}[s], discarded`,
+      );
       this.events.record("job-cancelled", ids);
       await delivery.ack();
       return false;
@@ -319,6 +323,32 @@ export class Worker {
         (syntheticMs > 0 ? ` (${(syntheticMs / 1000).toFixed(2)}[s] synthetic)` : ""),
     );
     return true;
+  }
+
+  /**
+   * The engine's work, then the synthetic model time; undefined when a reset cancelled the job meanwhile: it stops
+   * the work at once (the thread is ended, the next job starts another) and cuts the wait short.
+   */
+  private async separate(
+    job: ReceivedJob,
+    startedAt: number,
+    timing: { computeMs: number; syntheticMs: number },
+  ): Promise<Stems | undefined> {
+    const cancel = new AbortController();
+    this.running = { epoch: job.epoch, cancel };
+    cancel.signal.addEventListener("abort", () => void this.engine.close(), { once: true });
+    try {
+      const stems = await this.engine.separate(job.engine, job.samples, job, this.settings.workerCpuMs);
+      timing.computeMs = Date.now() - startedAt;
+      timing.syntheticMs = Math.max(0, this.settings.workerMinJobMs - timing.computeMs);
+      if (timing.syntheticMs > 0) await sleep(timing.syntheticMs, undefined, { signal: cancel.signal });
+      return stems;
+    } catch (error) {
+      if (cancel.signal.aborted) return undefined;
+      throw error;
+    } finally {
+      this.running = undefined;
+    }
   }
 
   /** ACK on the connection that delivered the job; it counts only once its RECEIPT is back. */

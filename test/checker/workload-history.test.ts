@@ -95,6 +95,32 @@ describe("poison-forged with failures counted by the workers, as recorded and ed
     expect(v["broker-oracle"].summary).toMatch(/^publish 21, deliver 21, redeliver 0, ack 21; queues empty/);
   });
 
+  it("a copy whose delivery was never ACKed may start a second count; past two limits it still loops", async () => {
+    /** Drops the ACK that followed the first copy sent back, and adds `extra` copies sent back later. */
+    const forked = (extra: number) => (r: Recordings) => {
+      const copies = frames(r).filter(
+        (f) => injected(f) && f.command === "SEND" && f.headers.destination?.endsWith(".jobs"),
+      );
+      const first = copies[0];
+      if (!first) throw new Error("the fixture has no copy sent back");
+      const ack = frames(r).find(
+        (f) => f.command === "ACK" && f.connection === first.connection && f.at > first.at,
+      );
+      if (!ack) throw new Error("the fixture has no ACK after the first copy");
+      r.wire.splice(r.wire.indexOf(ack), 1);
+      for (let i = 1; i <= extra; i++) r.wire.push({ ...first, at: first.at + i, firstAt: first.at + i });
+      r.wire.sort((a, b) => a.at - b.at);
+    };
+    const within = await judged("poison-sent-back", forked(5));
+    expect(within["bad-input-set-aside"].status).toBe("pass");
+    expect(within["bad-input-set-aside"].summary).toMatch(/returned 9 \(limit 5 for each of 2 copies\)/);
+    const past = await judged("poison-sent-back", forked(7));
+    expect(past["bad-input-set-aside"].status).toBe("fail");
+    expect(past["bad-input-set-aside"].summary).toMatch(
+      /returned to the queue 11 times .* past the limit of 5 for each of 2 copies \(1 sent back by a delivery never ACKed\)/,
+    );
+  });
+
   it("an ACK moved before its copy's RECEIPT: confirmed-before-ack fails (a crash between loses the job)", async () => {
     const v = await judged("poison-sent-back", (r) => {
       const copy = frames(r).find(
@@ -168,7 +194,8 @@ describe("poison-job, as recorded and edited", () => {
           at: d.at + 1,
         })),
       );
-      r.wire = r.wire.filter((e) => !(e.kind === "frame" && e.command === "NACK"));
+      // …and ACKs the failed delivery after it.
+      r.wire = r.wire.map((e) => (e.kind === "frame" && e.command === "NACK" ? { ...e, command: "ACK" } : e));
       r.wire.sort((a, b) => a.at - b.at);
     });
     expect(v["bad-input-set-aside"].status).toBe("fail");

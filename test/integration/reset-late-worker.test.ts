@@ -48,4 +48,29 @@ describe("a reset announced before a worker existed", () => {
     await cluster.choose(next.music_id, [next.tracks[0]?.track_id ?? 0]);
     await cluster.waitDone(next.music_id);
   }, 90_000);
+
+  it("stops a job a worker has in hand at once, instead of computing it to the end", async () => {
+    const [busy] = await cluster.startWorkers(1, { WORKER_CPU_MS: "60000" });
+    if (!busy) throw new Error("no worker started");
+    const song = makeSong(join(dir, "long.mp3"), 3, { title: "Stopped", artist: "Worker" });
+    const music = await cluster.upload(song);
+    await cluster.choose(music.music_id, [music.tracks[1]?.track_id ?? 0]);
+    await waitFor(
+      "the busy worker to start a job",
+      () => busy.lines.some((l) => /started Job/.test(l)),
+      30_000,
+    );
+    expect((await cluster.api("/reset", { method: "POST" })).status).toBe(200);
+    const stopped = await waitFor(
+      "the busy worker to stop its job",
+      () =>
+        busy.lines
+          .map((l) => /cancelled by a reset while running - stopped after ([\d.]+)\[s\]/.exec(l)?.[1])
+          .find(Boolean),
+      30_000,
+    );
+    // Its engine burns 60 s of CPU per job: stopped well before that, the reset reached the work itself.
+    expect(Number(stopped)).toBeLessThan(30);
+    expect(busy.lines.some((l) => /JobDoneMsg/.test(l))).toBe(false);
+  }, 90_000);
 });

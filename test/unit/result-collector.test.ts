@@ -51,7 +51,15 @@ function resultDelivery(ack: () => Promise<void>, jobDigest = DIGEST, frames = F
     stems,
     jobDigest,
   });
-  return { headers, body, redelivered: false, connectionId: "c1", ack, nack: async () => {} };
+  return {
+    headers,
+    body,
+    redelivered: false,
+    connectionId: "c1",
+    ack,
+    nack: async () => {},
+    publishHere: async () => {},
+  };
 }
 
 /** A worker's report that it gave up on job `jobId` of song 1. */
@@ -66,7 +74,15 @@ function failureDelivery(jobId: number, ack: () => Promise<void>, jobDigest = DI
     reason: "delivered too often",
     jobDigest,
   });
-  return { headers, body, redelivered: false, connectionId: "c1", ack, nack: async () => {} };
+  return {
+    headers,
+    body,
+    redelivered: false,
+    connectionId: "c1",
+    ack,
+    nack: async () => {},
+    publishHere: async () => {},
+  };
 }
 
 /** A collector on `dir` whose deliveries the test hands in itself. */
