@@ -34,6 +34,19 @@ function songWithOneJob(store: StateStore): void {
   store.state.jobs["1"] = jobRecord(1, false, { chunk_count: 1, end: FRAMES, context_end: FRAMES });
 }
 
+/** A message as the collector's subscription hands it in; only its ACK is watched. */
+function delivered(headers: Delivery["headers"], body: Buffer, ack: () => Promise<void>): Delivery {
+  return {
+    headers,
+    body,
+    redelivered: false,
+    connectionId: "c1",
+    ack,
+    nack: async () => {},
+    publishHere: async () => {},
+  };
+}
+
 function resultDelivery(ack: () => Promise<void>, jobDigest = DIGEST, frames = FRAMES): Delivery {
   const stems = Object.fromEntries(STEM_NAMES.map((n) => [n, new Int32Array(frames * 2)])) as Stems;
   const { headers, body } = encodeResult({
@@ -51,15 +64,7 @@ function resultDelivery(ack: () => Promise<void>, jobDigest = DIGEST, frames = F
     stems,
     jobDigest,
   });
-  return {
-    headers,
-    body,
-    redelivered: false,
-    connectionId: "c1",
-    ack,
-    nack: async () => {},
-    publishHere: async () => {},
-  };
+  return delivered(headers, body, ack);
 }
 
 /** A worker's report that it gave up on job `jobId` of song 1. */
@@ -74,15 +79,7 @@ function failureDelivery(jobId: number, ack: () => Promise<void>, jobDigest = DI
     reason: "delivered too often",
     jobDigest,
   });
-  return {
-    headers,
-    body,
-    redelivered: false,
-    connectionId: "c1",
-    ack,
-    nack: async () => {},
-    publishHere: async () => {},
-  };
+  return delivered(headers, body, ack);
 }
 
 /** A collector on `dir` whose deliveries the test hands in itself. */
