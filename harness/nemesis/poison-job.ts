@@ -7,7 +7,7 @@ import { type Nemesis, NotLanded } from "./nemesis.js";
  * same job id. params.kind 0 (the default) names an engine no worker has, with a job-digest made for it as an
  * adversary would, so the copy reads as sound and fails only in the work (every delivery of it, up to the
  * product's limit); kind 1 carries a body one frame short of its headers, a damaged copy. Either way it is not
- * the job the server sent: the product must dead-letter it within its delivery limit and finish that song from
+ * the job the server sent: the product must dead-letter it within its failure limit and finish that song from
  * the real job, as every other song.
  */
 export const poisonJob: Nemesis = {
