@@ -1,7 +1,7 @@
 import type { Settings } from "../config/settings.js";
 import { DeadlineClock } from "./job-deadlines.js";
 import type { SongPipeline } from "./song-pipeline.js";
-import type { JobRecord, StateStore } from "./state-store.js";
+import type { StateStore } from "./state-store.js";
 
 /** Looks for jobs past their deadline every few seconds and hands them to the pipeline to publish again. */
 export class DeadlineWatch {
@@ -33,12 +33,8 @@ export class DeadlineWatch {
   }
 
   check(now: number): void {
-    const { music, jobs } = this.store.state;
-    const all = Object.values(jobs);
-    const pending = all.filter(
-      (job: JobRecord) => job.published && !job.accepted && music[job.music_id]?.status === "separating",
-    );
-    for (const late of this.clock.overdue(pending, all, now))
+    const all = Object.values(this.store.state.jobs);
+    for (const late of this.clock.overdue(this.store.sentNotDone(), all, now))
       this.pipeline.retry(
         late.job,
         `not done within its deadline of ${(late.deadlineMs / 1000).toFixed(1)} s (at a worker since ${new Date(late.reachedWorkerBy).toISOString()})`,

@@ -16,10 +16,7 @@ export async function reconcile(
   epochs: string,
   log: Logger,
 ): Promise<number> {
-  const { music, jobs } = store.state;
-  const pending = Object.values(jobs).filter(
-    (job) => job.published && !job.accepted && music[job.music_id]?.status === "separating",
-  );
+  const pending = store.sentNotDone();
   if (pending.length === 0) return 0;
   if (await brokerKeptEpoch(link, epochs)) return 0;
   for (const job of pending) job.published = false;

@@ -89,8 +89,9 @@ export class SongPipeline {
     const retries = job.retries ?? 0;
     this.events.record("job-lost", { job: job.job_id, music: music.music_id, retries, reason: why });
     if (retries >= this.retries) {
+      // Failed at once, so the next look for late jobs no longer finds it; saved behind the song's other work.
+      this.fail(music, `Job[${job.job_id}] (chunk ${job.chunk_index}) ${why}, after ${retries} retries`);
       this.background(music, async () => {
-        this.fail(music, `Job[${job.job_id}] (chunk ${job.chunk_index}) ${why}, after ${retries} retries`);
         await this.store.save();
       });
       return;

@@ -172,6 +172,14 @@ export class StateStore {
       .filter((job): job is JobRecord => job !== undefined);
   }
 
+  /** Jobs sent and not done, of songs still separating: the ones the broker should hold or a worker have. */
+  sentNotDone(): JobRecord[] {
+    const { music, jobs } = this.state;
+    return Object.values(jobs).filter(
+      (job) => job.published && !job.accepted && music[job.music_id]?.status === "separating",
+    );
+  }
+
   close(): void {
     this.db.close();
   }

@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeSong } from "../../src/audio/demo-song.js";
-import { destinations, JOB_QUEUE_ARGS } from "../../src/messages/destinations.js";
-import { encodeJob, FAILURES_HEADER } from "../../src/messages/job-message.js";
+import { destinations } from "../../src/messages/destinations.js";
+import { FAILURES_HEADER } from "../../src/messages/job-message.js";
 import type { Headers } from "../../src/stomp/session.js";
 import { brokerFixture } from "../support/broker-fixture.js";
 import { TestCluster } from "../support/test-cluster.js";
 import { testLink } from "../support/test-link.js";
 import { waitFor } from "../support/wait-for.js";
+import { publishWholeJob } from "../support/whole-job.js";
 
 const fx = brokerFixture("failure-count");
 
@@ -58,23 +59,12 @@ describe("the limit on a job's failures", () => {
       void d.ack();
     });
     // A job sound in every way but its engine, which no worker has: it fails in the work, every time.
-    const frames = 4410;
-    const { headers, body } = encodeJob({
-      jobId: 999_001,
-      musicId: 999_001,
-      chunkIndex: 0,
-      chunkCount: 1,
-      start: 0,
-      end: frames,
-      contextStart: 0,
-      contextEnd: frames,
-      epoch: 1,
-      attempt: 1,
-      engine: "no-such-engine",
-      publishedAt: Date.now(),
-      samples: new Int16Array(frames * 2),
-    });
-    await link.publish(queues.jobs, { ...headers, ...JOB_QUEUE_ARGS, persistent: "true" }, body);
+    await publishWholeJob(
+      link,
+      queues.jobs,
+      { jobId: 999_001, musicId: 999_001, epoch: 1, engine: "no-such-engine" },
+      new Int16Array(4410 * 2),
+    );
     await waitFor("the job to be dead-lettered", () => dead.length > 0, 60_000);
     expect(dead).toHaveLength(1);
     expect(dead[0]?.[FAILURES_HEADER]).toBe("4");

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { makeSong } from "../../src/audio/demo-song.js";
 import { LocalBroker } from "../../src/broker/local-broker.js";
-import { destinations, JOB_QUEUE_ARGS } from "../../src/messages/destinations.js";
-import { encodeJob } from "../../src/messages/job-message.js";
+import { destinations } from "../../src/messages/destinations.js";
 import { type SongState, TestCluster } from "../support/test-cluster.js";
 import { testLink } from "../support/test-link.js";
 import { waitFor } from "../support/wait-for.js";
+import { publishWholeJob } from "../support/whole-job.js";
 
 /** Below one 6 s chunk's result (4 stems, 32-bit stereo: about 8.5 MB), above a 2 s one's (2.8 MB). */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -71,28 +71,13 @@ it("a forged job under a real job id, whose result the broker refuses, is set as
   });
   if (!real) throw new Error("no job");
   // 6 s of noise with a digest of its own (anyone can compute one): sound as a job, its result 8.5 MB.
-  const frames = 6 * 44_100;
-  const forged = encodeJob({
-    jobId: real.job_id,
-    musicId: real.music_id,
-    chunkIndex: 0,
-    chunkCount: 1,
-    start: 0,
-    end: frames,
-    contextStart: 0,
-    contextEnd: frames,
-    epoch: real.epoch,
-    attempt: 1,
-    engine: "dsp",
-    publishedAt: Date.now(),
-    samples: Int16Array.from({ length: frames * 2 }, (_, i) => ((i * 7919) % 20_000) - 10_000),
-  });
   const link = testLink(broker);
   await link.start();
-  await link.publish(
+  await publishWholeJob(
+    link,
     destinations(cluster.settings.queuePrefix).jobs,
-    { ...forged.headers, ...JOB_QUEUE_ARGS, persistent: "true" },
-    forged.body,
+    { jobId: real.job_id, musicId: real.music_id, epoch: real.epoch, engine: "dsp" },
+    Int16Array.from({ length: 6 * 44_100 * 2 }, (_, i) => ((i * 7919) % 20_000) - 10_000),
   );
   await link.close();
   const workers = await cluster.startWorkers(2);
