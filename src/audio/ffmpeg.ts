@@ -35,24 +35,43 @@ export function probe(path: string): Promise<AudioInfo> {
 }
 
 /** Decodes any format ffmpeg reads into 16-bit interleaved stereo at SAMPLE_RATE. */
-export function decodeToPcm(path: string): Promise<Int16Array> {
+export async function decodeToPcm(path: string): Promise<Int16Array> {
+  return (await decodeAudio(path)).samples;
+}
+
+export interface DecodedAudio {
+  samples: Int16Array;
+  /** What ffmpeg reported as errors while decoding (damaged frames, data it skipped); empty for a sound file. */
+  errors: string[];
+}
+
+/** decodeToPcm, stopping after `maxSeconds` when given, and keeping ffmpeg's error reports. */
+export function decodeAudio(path: string, maxSeconds?: number): Promise<DecodedAudio> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    const errors: string[] = [];
     const out = new PassThrough();
     out.on("data", (c: Buffer) => chunks.push(c));
-    ffmpeg(path)
+    const command = ffmpeg(path)
+      // At this level every line ffmpeg writes is an error it met (and decoded past).
+      .inputOptions(["-v", "error"])
       .noVideo()
       .audioChannels(CHANNELS)
       .audioFrequency(SAMPLE_RATE)
       .audioCodec("pcm_s16le")
-      .format("s16le")
+      .format("s16le");
+    if (maxSeconds !== undefined) command.duration(maxSeconds);
+    command
+      .on("stderr", (line: string) => {
+        if (line.trim() !== "") errors.push(line.trim());
+      })
       .on("error", (error: Error) =>
         reject(new NotAudioError(`ffmpeg could not decode the audio (${firstLine(error)})`)),
       )
       .on("end", () => {
         const all = Buffer.concat(chunks);
         const whole = all.length - (all.length % (2 * CHANNELS));
-        resolve(new Int16Array(Uint8Array.prototype.slice.call(all, 0, whole).buffer));
+        resolve({ samples: new Int16Array(Uint8Array.prototype.slice.call(all, 0, whole).buffer), errors });
       })
       .pipe(out, { end: true });
   });

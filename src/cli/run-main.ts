@@ -1,4 +1,5 @@
 import { SettingError } from "../config/settings.js";
+import { ExplainedError } from "../log/explained-error.js";
 import { watchParent } from "../process/parent-watch.js";
 
 /**
@@ -9,8 +10,9 @@ export function runMain(main: () => Promise<() => Promise<void>>): void {
   let stopping = false;
   const fail = (error: unknown) => {
     const usage = error instanceof SettingError;
+    const explained = usage || error instanceof ExplainedError;
     process.stderr.write(
-      `${usage ? "" : "fatal: "}${usage ? (error as Error).message : ((error as Error).stack ?? error)}\n`,
+      `${usage ? "" : "fatal: "}${explained ? (error as Error).message : ((error as Error).stack ?? error)}\n`,
     );
     process.exit(usage ? 2 : 1);
   };

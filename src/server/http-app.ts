@@ -1,12 +1,15 @@
-import { createReadStream, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { basename, dirname } from "node:path";
 import multipart from "@fastify/multipart";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import send from "@fastify/send";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { HttpError } from "./http-error.js";
+import { describeSchemaError, musicParams, trackChoice, trackParams } from "./http-schemas.js";
 import { outputFile } from "./mixdown.js";
 import type { MusicService } from "./music-service.js";
 import type { SongPipeline } from "./song-pipeline.js";
 import type { MusicRecord, StateStore } from "./state-store.js";
+import { receiveUpload, UPLOAD_TYPES } from "./upload-intake.js";
 
 export interface HttpDeps {
   store: StateStore;
@@ -17,34 +20,49 @@ export interface HttpDeps {
   maxUploadBytes: number;
 }
 
-const idParams = {
-  type: "object",
-  properties: { id: { type: "integer", minimum: 1 } },
-  required: ["id"],
-} as const;
-
-const UPLOAD_TYPES = "send the audio as application/octet-stream, audio/*, or multipart field 'body'";
+interface IdParams {
+  id: string;
+}
 
 const WEB_PAGE = new URL("../web/index.html", import.meta.url);
+
+/** JSON bodies are track lists: a few bytes. Uploads stream past this limit (their own is MAX_UPLOAD_MB). */
+const JSON_BODY_LIMIT = 64 * 1024;
+
+const CHOICE_TYPE = "send the track ids as a JSON array with content-type application/json, such as [1, 2]";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 /** The original's HTTP API (SEED.md), validated at the edge; handlers only translate to the services. */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { store, music, pipeline } = deps;
-  const app = Fastify({ bodyLimit: deps.maxUploadBytes, logger: false });
-  await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes, files: 1 } });
-  // Raw uploads: any audio or binary type arrives as one Buffer.
-  for (const type of ["application/octet-stream", /^audio\//, /^video\//]) {
-    app.addContentTypeParser(type, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
-  }
+  const app = Fastify({
+    bodyLimit: JSON_BODY_LIMIT,
+    logger: false,
+    ajv: { customOptions: { coerceTypes: false, verbose: true } },
+    schemaErrorFormatter: describeSchemaError,
+    // A URL the router cannot even decode is the client's mistake, answered like every other.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      reply.status(400).send({ error: `the request cannot be routed: ${error.message}` });
+    },
+  });
+  // Only JSON bodies reach the routes outside the upload: a track list sent as text is refused, not guessed at.
+  app.removeContentTypeParser("text/plain");
+  const routes = new Map<string, Set<string>>();
+  app.addHook("onRoute", (route) => {
+    const methods = routes.get(route.url) ?? new Set<string>();
+    for (const method of [route.method].flat()) methods.add(method);
+    routes.set(route.url, methods);
+  });
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof HttpError) return reply.status(error.status).send({ error: error.message });
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
-      return reply
-        .status(415)
-        .send({ error: "send the audio as application/octet-stream, audio/*, or multipart field 'body'" });
+      const url = request.routeOptions.url;
+      return reply.status(415).send({
+        error:
+          url === "/music" ? UPLOAD_TYPES : url === "/music/:id" ? CHOICE_TYPE : "this request takes no body",
+      });
     }
     // The disk, not the request: nothing was stored (an upload leaves no song), and the same request can succeed
     // once there is room.
@@ -52,13 +70,20 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       return reply
         .status(507)
         .send({ error: `the server's disk is full, nothing was stored: ${error.message}` });
-    if (error.code === "FST_REQ_FILE_TOO_LARGE" || error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return reply.status(413).send({ error: `the upload is larger than ${deps.maxUploadBytes} bytes` });
-    }
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+      return reply.status(413).send({ error: `the body is larger than ${JSON_BODY_LIMIT} bytes` });
+    if (error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError)
+      return reply.status(400).send({ error: `the body is not valid JSON: ${error.message}` });
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     return reply
       .status(status)
       .send({ error: status === 500 ? `internal error: ${error.message}` : error.message });
   });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: `no such resource: ${request.method} ${request.url.slice(0, 200)}` }),
+  );
 
   app.get("/", async (_request, reply) => reply.type("text/html").send(await readFile(WEB_PAGE)));
 
@@ -68,29 +93,31 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", ...health });
   });
 
-  app.post("/music", async (request) => {
-    const { bytes, filename } = await uploadedBytes(request);
-    return describeUpload(await music.upload(bytes, filename));
+  await app.register(async (uploads) => {
+    // Only this route takes audio, and it streams it to disk: the parsers hand over the request itself.
+    await uploads.register(multipart);
+    for (const type of ["application/octet-stream", /^audio\//, /^video\//]) {
+      uploads.addContentTypeParser(type, (_request, payload, done) => done(null, payload));
+    }
+    uploads.post("/music", async (request) => {
+      const incoming = await receiveUpload(request, store.incomingDir(), deps.maxUploadBytes);
+      return describeUpload(await music.upload(incoming));
+    });
   });
 
   app.get("/music", async () => Object.values(store.state.music).map(describeUpload));
 
-  app.post<{ Params: { id: number }; Body: number[] }>(
+  app.post<{ Params: IdParams; Body: number[] }>(
     "/music/:id",
-    {
-      schema: {
-        params: idParams,
-        body: { type: "array", items: { type: "integer" }, minItems: 1 },
-      },
-    },
+    { schema: { params: musicParams, body: trackChoice } },
     async (request) => {
-      const chosen = await pipeline.choose(request.params.id, request.body);
+      const chosen = await pipeline.choose(Number(request.params.id), request.body);
       return { music_id: chosen.music_id, track_ids: chosen.selected, status: chosen.status };
     },
   );
 
-  app.get<{ Params: { id: number } }>("/music/:id", { schema: { params: idParams } }, async (request) => {
-    const song = pipeline.find(request.params.id);
+  app.get<{ Params: IdParams }>("/music/:id", { schema: { params: musicParams } }, async (request) => {
+    const song = pipeline.find(Number(request.params.id));
     const done = song.status === "done";
     const base = `/music/${song.music_id}`;
     return {
@@ -104,29 +131,24 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       final: done ? `${base}/final.wav` : null,
       final_mp3: done ? `${base}/final.mp3` : null,
       selected: song.selected,
+      mixed: song.mixed ?? null,
       ...(song.error ? { error: song.error } : {}),
     };
   });
 
-  app.get<{ Params: { id: number; track: number } }>(
+  app.get<{ Params: IdParams & { track: string } }>(
     "/music/:id/tracks/:track.wav",
-    {
-      schema: {
-        params: {
-          type: "object",
-          properties: { id: { type: "integer" }, track: { type: "integer" } },
-          required: ["id", "track"],
-        },
-      },
-    },
+    { schema: { params: trackParams } },
     async (request, reply) => {
-      const song = pipeline.find(request.params.id);
-      const track = song.tracks.find((t) => t.track_id === request.params.track);
+      const song = pipeline.find(Number(request.params.id));
+      const track = song.tracks.find((t) => t.track_id === Number(request.params.track));
       if (!track)
         throw new HttpError(404, `track ${request.params.track} not found in music ${song.music_id}`);
       return sendAudio(
+        request,
         reply,
-        ready(song, outputFile(store, song.music_id, `${track.name}.wav`)),
+        song,
+        outputFile(store, song.music_id, `${track.name}.wav`),
         "audio/wav",
       );
     },
@@ -136,20 +158,20 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     ["wav", "audio/wav"],
     ["mp3", "audio/mpeg"],
   ] as const) {
-    app.get<{ Params: { id: number } }>(
+    app.get<{ Params: IdParams }>(
       `/music/:id/final.${ext}`,
-      { schema: { params: idParams } },
+      { schema: { params: musicParams } },
       async (request, reply) => {
-        const song = pipeline.find(request.params.id);
-        return sendAudio(reply, ready(song, outputFile(store, song.music_id, `final.${ext}`)), type);
+        const song = pipeline.find(Number(request.params.id));
+        return sendAudio(request, reply, song, outputFile(store, song.music_id, `final.${ext}`), type);
       },
     );
   }
 
   app.get("/job", async () => Object.keys(store.state.jobs).map(Number));
 
-  app.get<{ Params: { id: number } }>("/job/:id", { schema: { params: idParams } }, async (request) => {
-    const job = store.state.jobs[request.params.id];
+  app.get<{ Params: IdParams }>("/job/:id", { schema: { params: musicParams } }, async (request) => {
+    const job = store.state.jobs[Number(request.params.id)];
     if (!job) throw new HttpError(404, `job ${request.params.id} not found`);
     return {
       job_id: job.job_id,
@@ -165,6 +187,20 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.post("/reset", async () => ({ status: "reset", cancelled_jobs: await deps.reset() }));
 
+  // A known resource asked for with a method it does not have: 405 naming the ones it has.
+  for (const [url, methods] of [...routes]) {
+    const allowed = [...methods].sort().join(", ");
+    app.route({
+      method: METHODS.filter((m) => !methods.has(m)),
+      url,
+      handler: async (request, reply) =>
+        reply
+          .status(405)
+          .header("allow", allowed)
+          .send({ error: `${request.method} is not allowed on ${url}; allowed: ${allowed}` }),
+    });
+  }
+
   return app;
 }
 
@@ -172,29 +208,32 @@ function describeUpload(song: MusicRecord) {
   return { music_id: song.music_id, name: song.name, band: song.band, tracks: song.tracks };
 }
 
-function ready(song: MusicRecord, path: string): string {
-  if (song.status !== "done" || !existsSync(path)) {
-    throw new HttpError(409, `music ${song.music_id} is not processed yet (status ${song.status})`);
-  }
-  return path;
-}
-
-function sendAudio(reply: import("fastify").FastifyReply, path: string, type: string) {
-  return reply.type(type).send(createReadStream(path));
-}
-
-async function uploadedBytes(request: FastifyRequest): Promise<{ bytes: Buffer; filename?: string }> {
-  if (request.isMultipart()) {
-    for await (const part of request.parts()) {
-      if (part.type === "file" && part.fieldname === "body")
-        return { bytes: await part.toBuffer(), filename: part.filename };
-      if (part.type === "file") await part.toBuffer();
-    }
-    throw new HttpError(400, "multipart upload has no file field named 'body'");
-  }
-  if (request.body === undefined || request.body === null) {
-    throw new HttpError(400, "the upload is empty: send the audio file as the request body");
-  }
-  if (!Buffer.isBuffer(request.body)) throw new HttpError(415, UPLOAD_TYPES);
-  return { bytes: request.body };
+/** A finished song's file, with Content-Length, ETag and Range (players need them to show a length and seek). */
+async function sendAudio(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  song: MusicRecord,
+  path: string,
+  type: string,
+): Promise<FastifyReply> {
+  const notYet = () =>
+    new HttpError(409, `music ${song.music_id} is not processed yet (status ${song.status})`);
+  if (song.status !== "done") throw notYet();
+  const sent = await send(request.raw, basename(path), {
+    root: dirname(path),
+    contentType: false,
+    cacheControl: false,
+    acceptRanges: true,
+    etag: true,
+    lastModified: true,
+  });
+  if (sent.type === "file" || sent.statusCode === 304)
+    return reply.status(sent.statusCode).headers(sent.headers).type(type).send(sent.stream);
+  if (sent.statusCode === 404) throw notYet();
+  if (sent.statusCode === 416)
+    return reply
+      .status(416)
+      .header("content-range", sent.headers["Content-Range"])
+      .send({ error: `the range ${request.headers.range} is not within the file` });
+  throw new HttpError(sent.statusCode, `the file cannot be sent (${sent.statusCode})`);
 }

@@ -1,7 +1,8 @@
-import { readFile, rm } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { SeparationEngine } from "../audio/engines/engine.js";
-import { decodeToPcm, NotAudioError, probe } from "../audio/ffmpeg.js";
+import { type AudioInfo, decodeAudio, NotAudioError, probe } from "../audio/ffmpeg.js";
 import { asBuffer, CHANNELS, int16View, SAMPLE_RATE, STEM_NAMES } from "../audio/pcm.js";
 import { chunkCount, chunkInput, planChunks } from "../audio/split.js";
 import type { Settings } from "../config/settings.js";
@@ -15,6 +16,8 @@ import { writeAtomic } from "./atomic-write.js";
 import { HttpError } from "./http-error.js";
 import { resultFile } from "./mixdown.js";
 import type { JobRecord, MusicRecord, StateStore } from "./state-store.js";
+import type { IncomingFile } from "./upload-intake.js";
+import { checkDeclaredLength, checkDecoded, checkDiskBudget, type UploadLimits } from "./upload-limits.js";
 
 /** Upload → split → jobs: everything from the bytes a user sends to the job messages on the queue. */
 export class MusicService {
@@ -26,47 +29,77 @@ export class MusicService {
     private readonly settings: Settings,
     private readonly log: Logger,
     private readonly events: EventLog,
+    private readonly limits: UploadLimits,
   ) {}
 
-  /** Decodes the upload once, keeps its PCM, and answers with the song's tracks (one per stem). */
-  async upload(bytes: Buffer, filename?: string): Promise<MusicRecord> {
-    if (bytes.length === 0)
-      throw new HttpError(400, "the upload is empty: send the audio file as the request body");
-    const state = this.store.state;
-    const musicId = state.next_music_id++;
-    const dir = this.store.musicDir(musicId);
-    const original = join(dir, "upload");
-    await writeAtomic(original, bytes);
+  /**
+   * Decodes the upload once, keeps its PCM, and answers with the song's tracks (one per stem). Every limit is
+   * checked before the song gets an id: a refused upload leaves nothing behind and uses up no id.
+   */
+  async upload(incoming: IncomingFile): Promise<MusicRecord> {
+    const limits = this.limits;
     try {
-      const info = await probe(original);
-      const samples = await decodeToPcm(original);
-      if (samples.length < CHANNELS) throw new NotAudioError("the file decodes to no audio samples");
-      await writeAtomic(join(dir, "source.pcm"), asBuffer(samples));
-      const music: MusicRecord = {
-        music_id: musicId,
-        name: info.title ?? filename?.replace(/\.[^.]+$/, "") ?? `Music ${musicId}`,
-        band: info.artist ?? "Unknown",
-        frames: samples.length / CHANNELS,
-        tracks: STEM_NAMES.map((name) => ({ track_id: state.next_track_id++, name })),
-        status: "uploaded",
-        selected: [],
-        job_ids: [],
-      };
-      state.music[musicId] = music;
-      await this.store.save();
-      this.log.info(
-        `MusicService: Music[${musicId}]: "${music.name}" by ${music.band} uploaded, ${(music.frames / SAMPLE_RATE).toFixed(2)}[s] of audio`,
-      );
-      return music;
+      const info = await probe(incoming.path);
+      checkDeclaredLength(info.durationSeconds, limits);
+      // Decoding stops just past the limit: a file that declares no length (or lies) cannot fill the memory.
+      const decoded = await decodeAudio(incoming.path, limits.maxSongSeconds + 1);
+      const frames = Math.floor(decoded.samples.length / CHANNELS);
+      if (frames === 0) throw new NotAudioError("the file decodes to no audio samples");
+      checkDecoded(frames / SAMPLE_RATE, info.durationSeconds, decoded.errors, limits);
+      await checkDiskBudget(this.store.dataDir, frames / SAMPLE_RATE, limits);
+      return await this.keep(decoded.samples, frames, info, incoming.filename);
     } catch (error) {
-      // Not saved, so not a song: a record left in memory would be listed, and saved by the next save.
-      delete state.music[musicId];
-      await rm(dir, { recursive: true, force: true });
       if (error instanceof NotAudioError) throw new HttpError(400, error.message);
       throw error;
     } finally {
-      await rm(original, { force: true });
+      await rm(incoming.path, { force: true });
     }
+  }
+
+  private async keep(
+    samples: Int16Array,
+    frames: number,
+    info: AudioInfo,
+    filename: string | undefined,
+  ): Promise<MusicRecord> {
+    const pcm = `${this.store.incomingDir()}/${randomUUID()}.pcm`;
+    await writeAtomic(pcm, asBuffer(samples.subarray(0, frames * CHANNELS)));
+    // Ids are taken only now, in one step with no wait inside, so concurrent uploads never share one.
+    const state = this.store.state;
+    const musicId = state.next_music_id++;
+    const firstTrack = state.next_track_id;
+    state.next_track_id += STEM_NAMES.length;
+    const music: MusicRecord = {
+      music_id: musicId,
+      name: info.title ?? filename?.replace(/\.[^.]+$/, "") ?? `Music ${musicId}`,
+      band: info.artist ?? "Unknown",
+      frames,
+      tracks: STEM_NAMES.map((name, k) => ({ track_id: firstTrack + k, name })),
+      status: "uploaded",
+      selected: [],
+      job_ids: [],
+    };
+    state.music[musicId] = music;
+    const dir = this.store.musicDir(musicId);
+    try {
+      await mkdir(dir, { recursive: true });
+      await rename(pcm, join(dir, "source.pcm"));
+      await this.store.save();
+    } catch (error) {
+      // Not saved, so not a song: a record left in memory would be listed, and saved by the next save.
+      delete state.music[musicId];
+      if (state.next_music_id === musicId + 1) {
+        state.next_music_id = musicId;
+        state.next_track_id = firstTrack;
+      }
+      await rm(dir, { recursive: true, force: true });
+      await rm(pcm, { force: true });
+      throw error;
+    }
+    this.log.info(
+      `MusicService: Music[${musicId}]: "${music.name}" by ${music.band} uploaded, ${(frames / SAMPLE_RATE).toFixed(2)}[s] of audio`,
+    );
+    return music;
   }
 
   /** Splits the song into jobs and publishes them, each receipted; resolves once all are on the queue. */

@@ -17,6 +17,8 @@ import { ResultCollector } from "./result-collector.js";
 import { SongPipeline } from "./song-pipeline.js";
 import { StateStore } from "./state-store.js";
 
+const HTTP_CLOSE_MS = 2000;
+
 /** The server process: HTTP API, job publishing, result collection and merging, over one STOMP link. */
 export class EncoreServer {
   private constructor(
@@ -46,7 +48,11 @@ export class EncoreServer {
     const events = createEventLog(settings.eventsFile, "server");
     link.onConnect((session) => events.record("connected", { connection: session.id }));
     link.onLoss((error) => events.record("connection-lost", { reason: error.message }));
-    const music = new MusicService(store, link, queues, getEngine(settings.engine), settings, log, events);
+    const music = new MusicService(store, link, queues, getEngine(settings.engine), settings, log, events, {
+      maxSongSeconds: settings.maxSongSeconds,
+      maxStoredBytes: settings.maxStoredMb * 2 ** 20,
+      allowPartialAudio: settings.allowPartialAudio === "true",
+    });
     const pipeline = new SongPipeline(store, music, log, events, settings.jobRetries);
     const collector = new Collector(store, pipeline, link, queues, log, events);
 
@@ -84,7 +90,11 @@ export class EncoreServer {
    * while this server is down). What is still unconfirmed then is sent by the next start (recover()), never failed.
    */
   async stop(): Promise<void> {
-    await this.app.close();
+    const closed = this.app.close();
+    // A client that stopped reading (a paused player holds its download open) must not hold the stop for long:
+    // after a moment the connections still open are cut, and a player resumes with a Range request.
+    if (!(await within(closed, HTTP_CLOSE_MS))) this.app.server.closeAllConnections();
+    await closed;
     this.deadlines.stop();
     const deadline = Date.now() + this.graceMs;
     await within(this.pipeline.idle(), this.graceMs);

@@ -143,22 +143,15 @@ export class SongPipeline {
 
   private async finish(music: MusicRecord): Promise<void> {
     const id = music.music_id;
-    this.log.info("Server: Merging chunks...");
-    this.events.record("merge-started", { music: id });
-    const mergeStarted = Date.now();
-    const songContext = extractTrace(music.trace ?? {});
-    const mergeSpan = tracer().startSpan("merge", { attributes: { "encore.music_id": id } }, songContext);
-    const plan = mixdownPlan(this.store, music);
-    const selection = [...music.selected];
-    await this.cpu.mixdown(plan);
-    mergeSpan.end();
-    this.log.info(`Server: Music[${id}] - merge time: ${seconds(Date.now() - mergeStarted)}`);
-    this.events.record("merge-finished", { music: id, ms: Date.now() - mergeStarted });
-    const encodeSpan = tracer().startSpan("encode", { attributes: { "encore.music_id": id } }, songContext);
-    await encodeFinalMp3(this.store, id);
-    encodeSpan.end();
-    // Removed by a reset, or failed meanwhile: a failure during the merge wins over done.
-    if (this.store.state.music[id] !== music || music.status !== "merging") return;
+    let selection: number[];
+    // A choice made while the mix runs is kept and mixed next: the latest choice wins, and the song reads as
+    // done only with a final mix of it.
+    do {
+      selection = [...music.selected];
+      await this.mix(music);
+      // Removed by a reset, or failed meanwhile: a failure during the merge wins over done.
+      if (this.store.state.music[id] !== music || music.status !== "merging") return;
+    } while (!sameTracks(selection, music.selected));
     music.mixed = selection;
     music.status = "done";
     music.done_at = Date.now();
@@ -169,6 +162,23 @@ export class SongPipeline {
     this.log.info(
       `Server: Music[${id}] - total time: ${seconds(music.done_at - (music.requested_at ?? music.done_at))}`,
     );
+  }
+
+  /** Merges the accepted chunks and mixes the chosen tracks into final.wav and final.mp3. */
+  private async mix(music: MusicRecord): Promise<void> {
+    const id = music.music_id;
+    this.log.info("Server: Merging chunks...");
+    this.events.record("merge-started", { music: id });
+    const mergeStarted = Date.now();
+    const songContext = extractTrace(music.trace ?? {});
+    const mergeSpan = tracer().startSpan("merge", { attributes: { "encore.music_id": id } }, songContext);
+    await this.cpu.mixdown(mixdownPlan(this.store, music));
+    mergeSpan.end();
+    this.log.info(`Server: Music[${id}] - merge time: ${seconds(Date.now() - mergeStarted)}`);
+    this.events.record("merge-finished", { music: id, ms: Date.now() - mergeStarted });
+    const encodeSpan = tracer().startSpan("encode", { attributes: { "encore.music_id": id } }, songContext);
+    await encodeFinalMp3(this.store, id);
+    encodeSpan.end();
   }
 
   private startSongSpan(music: MusicRecord): void {
@@ -208,3 +218,6 @@ export class SongPipeline {
     this.running.set(id, next);
   }
 }
+
+const sameTracks = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((id) => b.includes(id));

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { StemName } from "../audio/pcm.js";
+import { ExplainedError } from "../log/explained-error.js";
 import { readJobRecord, readMusicRecord } from "./ledger-records.js";
 
 export interface TrackRecord {
@@ -126,6 +127,8 @@ export class StateStore {
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
+    // Uploads a crash interrupted: never songs, so never needed again.
+    rmSync(this.incomingDir(), { recursive: true, force: true });
     this.file = join(dataDir, "ledger.db");
     this.db = openLedger(this.file);
     try {
@@ -141,8 +144,16 @@ export class StateStore {
     } catch (error) {
       this.db.close();
       const message = (error as Error).message;
-      throw message.includes(dataDir) ? error : new Error(`${this.file}: cannot be read: ${message}`);
+      if (error instanceof ExplainedError) throw error;
+      throw new ExplainedError(
+        message.includes(dataDir) ? message : `${this.file}: cannot be read: ${message}`,
+      );
     }
+  }
+
+  /** Where uploads wait, until they are checked, to become a song or be removed. */
+  incomingDir(): string {
+    return join(this.dataDir, "incoming");
   }
 
   musicDir(musicId: number): string {
@@ -306,7 +317,7 @@ function openLedger(file: string): Database.Database {
     return db;
   } catch (error) {
     db?.close();
-    throw new Error(`${file}: cannot be opened as the server's ledger: ${(error as Error).message}`);
+    throw new ExplainedError(`${file}: cannot be opened as the server's ledger: ${(error as Error).message}`);
   }
 }
 
@@ -316,22 +327,22 @@ function readLegacyState(file: string): State {
   try {
     value = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`${file}: cannot be migrated: ${(error as Error).message}`);
+    throw new ExplainedError(`${file}: cannot be migrated: ${(error as Error).message}`);
   }
   if (typeof value !== "object" || value === null || !("version" in value) || value.version !== 1)
-    throw new Error(`${file}: cannot be migrated: not a version 1 state file`);
+    throw new ExplainedError(`${file}: cannot be migrated: not a version 1 state file`);
   const raw = value as Record<string, unknown>;
   const state = structuredClone(EMPTY);
   for (const key of COUNTERS) {
     const n = raw[key];
     if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1)
-      throw new Error(`${file}: cannot be migrated: ${key} is ${JSON.stringify(n)}`);
+      throw new ExplainedError(`${file}: cannot be migrated: ${key} is ${JSON.stringify(n)}`);
     state[key] = n;
   }
   const rows = (table: string) => {
     const value = raw[table];
     if (typeof value !== "object" || value === null)
-      throw new Error(`${file}: cannot be migrated: no ${table}`);
+      throw new ExplainedError(`${file}: cannot be migrated: no ${table}`);
     return Object.entries(value);
   };
   for (const [id, record] of rows("music"))

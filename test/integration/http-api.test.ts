@@ -63,6 +63,43 @@ describe("bad requests get a clear 4xx and change nothing", () => {
       /music 999 not found/,
     ],
     ["an unknown job", () => cluster.api("/job/4242"), 404, /job 4242 not found/],
+    ["a hexadecimal music id", () => cluster.api("/music/0x1"), 400, /decimal.*got "0x1"/],
+    ["a music id with a space", () => cluster.api("/music/%201"), 400, /decimal.*got " 1"/],
+    ["a music id with a leading zero", () => cluster.api("/music/01"), 400, /decimal/],
+    ["a fractional job id", () => cluster.api("/job/1.0"), 400, /decimal.*got "1.0"/],
+    ["a track id that is not a number", () => cluster.api("/music/1/tracks/x.wav"), 400, /track id/],
+    ["an unknown route", () => cluster.api("/nope"), 404, /no such resource: GET \/nope/],
+    ["a bad percent-encoding", () => cluster.api("/music/%E0%A4%A"), 400, /./],
+    [
+      "a method a route does not have",
+      () => cluster.api("/music", { method: "DELETE" }),
+      405,
+      /DELETE is not allowed on \/music; allowed: GET, HEAD, POST/,
+    ],
+    [
+      "multipart with no boundary",
+      () => post("/music", "--x\r\n", "multipart/form-data"),
+      400,
+      /multipart upload is malformed/,
+    ],
+    [
+      "multipart with a wrong boundary",
+      () => post("/music", "--abc\r\nContent-Disposition: form-data", "multipart/form-data; boundary=xyz"),
+      400,
+      /multipart upload is malformed/,
+    ],
+    [
+      "a track choice sent as text/plain",
+      () => post("/music/1", "[1]", "text/plain"),
+      415,
+      /JSON array with content-type application\/json/,
+    ],
+    [
+      "a track choice sent as audio",
+      () => post("/music/1", "[1]", "application/octet-stream"),
+      415,
+      /JSON array/,
+    ],
   ])("%s", async (_name, call, status, message) => {
     const res = await call();
     expect(res.status).toBe(status);
@@ -75,8 +112,13 @@ describe("bad requests get a clear 4xx and change nothing", () => {
     for (const [body, status, message] of [
       ["[1, 2", 400, /JSON/i],
       ['{"tracks": [1]}', 400, /array/],
-      ['["drums"]', 400, /integer/],
-      ["[]", 400, /fewer than 1/],
+      ['["drums"]', 400, /track ids must be whole numbers .*got "drums" at position 0/],
+      ['["1","2"]', 400, /track ids must be whole numbers .*got "1"/],
+      ['"1"', 400, /JSON array of track ids.*got "1"/],
+      ["1", 400, /JSON array of track ids/],
+      ["null", 400, /JSON array of track ids.*got null/],
+      ["[1.5]", 400, /whole numbers/],
+      ["[]", 400, /at least one track/],
       ["[123456]", 405, /track 123456 not found/],
     ] as const) {
       const res = await post(`/music/${id}`, body, "application/json");

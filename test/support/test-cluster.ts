@@ -25,6 +25,8 @@ export interface SongState {
   final: string | null;
   final_mp3: string | null;
   selected: number[];
+  /** The tracks the current final mix is made of. */
+  mixed: number[] | null;
   error?: string;
 }
 /** What an error answer carries; callers name the shape they expect otherwise. */
