@@ -51,6 +51,7 @@ async function receivePart(
   maxBytes: number,
   tooLarge: () => HttpError,
 ): Promise<{ bytes: number; filename?: string }> {
+  const abort = new AbortController();
   try {
     for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1 } })) {
       if (part.type !== "file") continue;
@@ -58,7 +59,8 @@ async function receivePart(
         part.file.resume();
         continue;
       }
-      const bytes = await save(part.file, path, maxBytes, tooLarge);
+      const stopWatch = watchForEarlyEnd(request, part.file, abort);
+      const bytes = await save(part.file, path, maxBytes, tooLarge, abort.signal).finally(stopWatch);
       if (part.file.truncated) throw tooLarge();
       if (bytes === 0) throw new HttpError(400, "the uploaded file 'body' is empty");
       return { bytes, filename: part.filename || undefined };
@@ -78,7 +80,13 @@ function asHttpError(error: unknown, tooLarge: () => HttpError): unknown {
   return new HttpError(400, `the multipart upload is malformed: ${message}`);
 }
 
-function save(source: Readable, path: string, maxBytes: number, tooLarge: () => HttpError): Promise<number> {
+function save(
+  source: Readable,
+  path: string,
+  maxBytes: number,
+  tooLarge: () => HttpError,
+  signal?: AbortSignal,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let bytes = 0;
     let failed = false;
@@ -89,13 +97,15 @@ function save(source: Readable, path: string, maxBytes: number, tooLarge: () => 
       // The rest of an oversized body is read and dropped (not the connection cut), so the client gets its 413.
       source.unpipe(file);
       source.resume();
+      // Rejected once the file is closed, so the caller's removal of it comes after its last write.
+      file.once("close", () => reject(error));
       file.destroy();
-      reject(error);
     };
     source.on("data", (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes > maxBytes) fail(tooLarge());
     });
+    signal?.addEventListener("abort", () => fail(signal.reason as Error));
     source.on("error", fail);
     file.on("error", fail);
     file.on("finish", () => {
@@ -103,6 +113,32 @@ function save(source: Readable, path: string, maxBytes: number, tooLarge: () => 
     });
     source.pipe(file);
   });
+}
+
+/** After the whole request is in, a file part that makes no progress for this long will never end. */
+const EARLY_END_MS = 1000;
+
+/**
+ * busboy leaves a file part open for ever (or destroys it before it is read, without a word) when the body ends
+ * inside it, with no closing boundary: once the request is complete and the part has stopped moving, the save
+ * is aborted with a 400. Returns the watch's stop.
+ */
+function watchForEarlyEnd(request: FastifyRequest, file: Readable, abort: AbortController): () => void {
+  let last = Date.now();
+  const moved = () => {
+    last = Date.now();
+  };
+  file.on("data", moved);
+  const check = setInterval(() => {
+    if (!request.raw.complete || file.readableEnded || Date.now() - last < EARLY_END_MS) return;
+    abort.abort(
+      new HttpError(400, "the multipart upload ended inside the file 'body' (no closing boundary)"),
+    );
+  }, EARLY_END_MS / 4);
+  return () => {
+    clearInterval(check);
+    file.off("data", moved);
+  };
 }
 
 const isReadable = (body: unknown): body is Readable =>

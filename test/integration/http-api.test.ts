@@ -89,6 +89,17 @@ describe("bad requests get a clear 4xx and change nothing", () => {
       /multipart upload is malformed/,
     ],
     [
+      "multipart that ends inside the file (no closing boundary)",
+      () =>
+        post(
+          "/music",
+          '--xyz\r\nContent-Disposition: form-data; name="body"; filename="a.mp3"\r\n\r\nID3',
+          "multipart/form-data; boundary=xyz",
+        ),
+      400,
+      /ended inside the file 'body'/,
+    ],
+    [
       "a track choice sent as text/plain",
       () => post("/music/1", "[1]", "text/plain"),
       415,
