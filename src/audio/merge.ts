@@ -6,8 +6,11 @@ export interface MergePart {
   stems: Stems;
 }
 
-/** Concatenates chunk stems into whole-song stems; refuses a gap, an overlap or a wrong length. */
-export function mergeChunks(frames: number, parts: readonly MergePart[]): Stems {
+/** The chunks in song order, each starting where the last ended and together covering the song exactly. */
+export function inSongOrder<T extends { start: number; end: number }>(
+  frames: number,
+  parts: readonly T[],
+): T[] {
   const ordered = [...parts].sort((a, b) => a.start - b.start);
   let next = 0;
   for (const part of ordered) {
@@ -16,14 +19,22 @@ export function mergeChunks(frames: number, parts: readonly MergePart[]): Stems 
         part.start > next ? `frames ${next}..${part.start} are missing` : `frame ${part.start} is repeated`,
       );
     }
+    next = part.end;
+  }
+  if (next !== frames) throw new Error(`frames ${next}..${frames} are missing`);
+  return ordered;
+}
+
+/** Concatenates chunk stems into whole-song stems; refuses a gap, an overlap or a wrong length. */
+export function mergeChunks(frames: number, parts: readonly MergePart[]): Stems {
+  const ordered = inSongOrder(frames, parts);
+  for (const part of ordered) {
     for (const name of STEM_NAMES) {
       if (part.stems[name].length !== (part.end - part.start) * CHANNELS) {
         throw new Error(`chunk at ${part.start} has a ${name} stem of the wrong length`);
       }
     }
-    next = part.end;
   }
-  if (next !== frames) throw new Error(`frames ${next}..${frames} are missing`);
   const out = Object.fromEntries(
     STEM_NAMES.map((name) => [name, new Int32Array(frames * CHANNELS)]),
   ) as Stems;

@@ -3,6 +3,14 @@ import { CHANNELS, SAMPLE_RATE } from "./pcm.js";
 /** A canonical 44-byte-header PCM WAV; written by hand because it is exact and needs no ffmpeg round trip. */
 export function encodeWav(samples: Int16Array, rate = SAMPLE_RATE, channels = CHANNELS): Buffer {
   const dataBytes = samples.byteLength;
+  return Buffer.concat([
+    wavHeader(dataBytes, rate, channels),
+    Buffer.from(samples.buffer, samples.byteOffset, dataBytes),
+  ]);
+}
+
+/** The header encodeWav writes, for a file whose `dataBytes` of 16-bit samples are written after it in pieces. */
+export function wavHeader(dataBytes: number, rate = SAMPLE_RATE, channels = CHANNELS): Buffer {
   const header = Buffer.alloc(44);
   header.write("RIFF", 0, "ascii");
   header.writeUInt32LE(36 + dataBytes, 4);
@@ -17,7 +25,7 @@ export function encodeWav(samples: Int16Array, rate = SAMPLE_RATE, channels = CH
   header.writeUInt16LE(16, 34);
   header.write("data", 36, "ascii");
   header.writeUInt32LE(dataBytes, 40);
-  return Buffer.concat([header, Buffer.from(samples.buffer, samples.byteOffset, dataBytes)]);
+  return header;
 }
 
 /** Reads the 16-bit PCM WAVs that encodeWav writes (and any with a plain fmt/data layout). */

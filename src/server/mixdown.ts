@@ -1,11 +1,11 @@
 import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { encodeMp3 } from "../audio/ffmpeg.js";
-import { mergeChunks, mixStems } from "../audio/merge.js";
-import { STEM_NAMES, type StemName } from "../audio/pcm.js";
+import { inSongOrder, mixStems } from "../audio/merge.js";
+import { asBuffer, CHANNELS, STEM_NAMES, type StemName } from "../audio/pcm.js";
 import { decodeStems } from "../audio/stem-codec.js";
-import { encodeWav } from "../audio/wav.js";
-import { writeAtomic } from "./atomic-write.js";
+import { wavHeader } from "../audio/wav.js";
+import { openAtomic } from "./atomic-write.js";
 import type { MusicRecord, StateStore } from "./state-store.js";
 
 const resultIn = (musicDir: string, jobId: number) => join(musicDir, "results", `${jobId}.stems`);
@@ -35,24 +35,29 @@ export function mixdownPlan(store: StateStore, music: MusicRecord): MixdownPlan 
 }
 
 /**
- * Merge: the accepted result of every chunk, in order, into whole-song stems (refusing gaps and repeats); then
- * one WAV per stem, served as the instrument tracks, and final.wav of the chosen ones.
+ * Merge: the accepted result of every chunk, in song order (refusing gaps, repeats and wrong lengths), into one
+ * WAV per stem, served as the instrument tracks, and final.wav of the chosen ones. One chunk at a time, so the
+ * memory it takes does not grow with the song.
  */
 export async function mixdown(plan: MixdownPlan): Promise<void> {
-  const parts = await Promise.all(
-    plan.chunks.map(async ({ jobId, start, end }) => ({
-      start,
-      end,
-      stems: decodeStems(await readFile(resultIn(plan.musicDir, jobId)), end - start),
-    })),
-  );
-  const stems = mergeChunks(plan.frames, parts);
-  await Promise.all(
-    STEM_NAMES.map((name) =>
-      writeAtomic(outputIn(plan.musicDir, `${name}.wav`), encodeWav(mixStems(stems, [name]))),
-    ),
-  );
-  await writeAtomic(outputIn(plan.musicDir, "final.wav"), encodeWav(mixStems(stems, plan.chosen)));
+  const chunks = inSongOrder(plan.frames, plan.chunks);
+  const outputs = [
+    ...STEM_NAMES.map((name) => ({ name: `${name}.wav`, chosen: [name] })),
+    { name: "final.wav", chosen: plan.chosen },
+  ];
+  const files = await Promise.all(outputs.map((o) => openAtomic(outputIn(plan.musicDir, o.name))));
+  try {
+    const header = wavHeader(plan.frames * CHANNELS * 2);
+    await Promise.all(files.map((file) => file.write(header)));
+    for (const { jobId, start, end } of chunks) {
+      const stems = decodeStems(await readFile(resultIn(plan.musicDir, jobId)), end - start);
+      await Promise.all(outputs.map((o, k) => files[k].write(asBuffer(mixStems(stems, o.chosen)))));
+    }
+  } catch (error) {
+    await Promise.all(files.map((file) => file.abort()));
+    throw error;
+  }
+  await Promise.all(files.map((file) => file.commit()));
 }
 
 /** final.mp3 from final.wav: ffmpeg, in a process of its own. */
