@@ -69,6 +69,7 @@ describe("bad requests get a clear 4xx and change nothing", () => {
     ["a fractional job id", () => cluster.api("/job/1.0"), 400, /decimal.*got "1.0"/],
     ["a track id that is not a number", () => cluster.api("/music/1/tracks/x.wav"), 400, /track id/],
     ["an unknown route", () => cluster.api("/nope"), 404, /no such resource: GET \/nope/],
+    ["an unknown track file", () => cluster.api("/music/999/tracks/5.wav"), 404, /music 999 not found/],
     ["a bad percent-encoding", () => cluster.api("/music/%E0%A4%A"), 400, /./],
     [
       "a method a route does not have",
