@@ -1,11 +1,10 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeSong } from "../../src/audio/demo-song.js";
-import { destinations, JOB_QUEUE_ARGS } from "../../src/messages/destinations.js";
 import type { StompLink } from "../../src/stomp/link.js";
 import { brokerFixture } from "../support/broker-fixture.js";
+import { swallowJobs } from "../support/swallow-jobs.js";
 import { type SongState, TestCluster } from "../support/test-cluster.js";
-import { testLink } from "../support/test-link.js";
 import { waitFor } from "../support/wait-for.js";
 
 const fx = brokerFixture("deadline");
@@ -22,24 +21,10 @@ async function cluster(retries: string): Promise<TestCluster> {
   return started;
 }
 
-/**
- * A consumer that ACKs every job it gets and does nothing with it: a lost job, as when a worker ACKs before its
- * work and dies, or its result is dead-lettered. Returns the job ids it swallowed, in order.
- */
-async function swallowJobs(of: TestCluster): Promise<{ ids: string[]; link: StompLink }> {
-  const link = testLink(fx.broker);
-  fx.defer(() => link.close());
-  const ids: string[] = [];
-  await link.start();
-  await link.subscribe(
-    destinations(of.settings.queuePrefix).jobs,
-    { ack: "client-individual", "prefetch-count": "1", ...JOB_QUEUE_ARGS },
-    (delivery) => {
-      ids.push(delivery.headers["job-id"] ?? "?");
-      delivery.ack().catch(() => {});
-    },
-  );
-  return { ids, link };
+async function swallowing(of: TestCluster): Promise<{ ids: string[]; link: StompLink }> {
+  const consumer = await swallowJobs(fx.broker, of);
+  fx.defer(() => consumer.link.close());
+  return consumer;
 }
 
 async function startSong(of: TestCluster): Promise<number> {
@@ -51,7 +36,7 @@ async function startSong(of: TestCluster): Promise<number> {
 describe("a job that is lost after it reached a worker", () => {
   it("is published again after its deadline, and its song finishes", async () => {
     const c = await cluster("3");
-    const swallowed = await swallowJobs(c);
+    const swallowed = await swallowing(c);
     const musicId = await startSong(c);
     await waitFor("both jobs to be swallowed", () => new Set(swallowed.ids).size === 2, 30_000);
     await swallowed.link.close();
@@ -71,7 +56,7 @@ describe("a job that is lost after it reached a worker", () => {
 
   it("fails its song, naming the job, once it was lost more often than JOB_RETRIES", async () => {
     const c = await cluster("1");
-    const swallowed = await swallowJobs(c);
+    const swallowed = await swallowing(c);
     const musicId = await startSong(c);
     const failed = await waitFor(
       "the song to fail",

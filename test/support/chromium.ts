@@ -26,17 +26,24 @@ export interface OpenedPage {
 }
 
 /** Opens a local HTML file in a fresh headless Chromium profile. */
-export async function openInChromium(file: string): Promise<OpenedPage> {
+export function openInChromium(file: string): Promise<OpenedPage> {
+  return openUrlInChromium(pathToFileURL(file).href);
+}
+
+/** Opens a page (a file: or a local server's http: URL) in a fresh headless Chromium profile. */
+export async function openUrlInChromium(url: string): Promise<OpenedPage> {
   const profile = mkdtempSync(join(tmpdir(), "encore-chromium-"));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
+    // Players may start without a click: the tests play audio the way a user would after one.
+    args: [...CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"],
     viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
   });
   const page = await context.newPage();
   const requests: string[] = [];
   page.on("request", (r) => requests.push(r.url()));
-  await page.goto(pathToFileURL(file).href);
+  await page.goto(url);
   return {
     page,
     requests,
