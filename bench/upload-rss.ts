@@ -3,12 +3,12 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { makeSong } from "../../src/audio/demo-song.js";
-import { freePort } from "../../src/broker/free-port.js";
-import { LocalBroker } from "../../src/broker/local-broker.js";
-import { loadSettings, settingsEnv } from "../../src/config/settings.js";
-import { type Child, spawnEntry, stopChild } from "../../src/process/spawn-entry.js";
-import { waitForHealth } from "../../src/process/wait-for-health.js";
+import { makeSong } from "../src/audio/demo-song.js";
+import { freePort } from "../src/broker/free-port.js";
+import { LocalBroker } from "../src/broker/local-broker.js";
+import { loadSettings, settingsEnv } from "../src/config/settings.js";
+import { type Child, spawnEntry, stopChild } from "../src/process/spawn-entry.js";
+import { waitForHealth } from "../src/process/wait-for-health.js";
 
 /**
  * The server's memory for long uploads: for each length, a fresh server and workers on a private broker, an MP3
