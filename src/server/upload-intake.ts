@@ -27,14 +27,19 @@ export async function receiveUpload(
 ): Promise<IncomingFile> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, randomUUID());
-  const tooLarge = () => new HttpError(413, `the upload is larger than MAX_UPLOAD_MB (${maxBytes} bytes)`);
+  const tooLarge = (size?: number) =>
+    new HttpError(
+      413,
+      `the upload is ${size === undefined ? "larger" : `${size} bytes, more`} than MAX_UPLOAD_MB (${maxBytes} bytes)`,
+    );
   try {
     if (request.isMultipart()) return { path, ...(await receivePart(request, path, maxBytes, tooLarge)) };
     const body = request.body;
     if (!isReadable(body)) throw new HttpError(415, UPLOAD_TYPES);
-    if (Number(request.headers["content-length"]) > maxBytes) {
+    const declared = Number(request.headers["content-length"]);
+    if (declared > maxBytes) {
       body.resume();
-      throw tooLarge();
+      throw tooLarge(declared);
     }
     const bytes = await save(body, path, maxBytes, tooLarge);
     if (bytes === 0) throw new HttpError(400, "the upload is empty: send the audio file as the request body");

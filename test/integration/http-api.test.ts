@@ -42,7 +42,7 @@ describe("bad requests get a clear 4xx and change nothing", () => {
       "an upload over MAX_UPLOAD_MB",
       () => post("/music", Buffer.alloc(2 * 1024 * 1024, 1), "application/octet-stream"),
       413,
-      /larger than/,
+      /the upload is 2097152 bytes, more than MAX_UPLOAD_MB \(1048576 bytes\)/,
     ],
     [
       "a multipart upload without field 'body'",
