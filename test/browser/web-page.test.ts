@@ -62,6 +62,16 @@ async function songsOnServer(c: TestCluster): Promise<Upload[]> {
   return (await c.api<Upload[]>("/music")).body;
 }
 
+/** A page on `c` with two songs uploaded through it: Night Drive (id 1) and Tagged Title (id 2). */
+async function openWithTwoSongs(c: TestCluster): Promise<Page> {
+  const { page } = await open(c.url);
+  await upload(page, night);
+  await uploaded(page, "Uploaded “Night Drive” by Unknown.");
+  await upload(page, tagged);
+  await uploaded(page, "Uploaded “Tagged Title” by The Band.");
+  return page;
+}
+
 describe("the web page against a real cluster", () => {
   it("uploads by file chooser under the file's name, reaches 100 %, plays with a known length, seeks, downloads and remixes", async () => {
     const c = await cluster();
@@ -212,11 +222,7 @@ describe("the web page against a real cluster", () => {
     const c = await cluster();
     // One worker: the second song waits behind the first, so both are in flight at once.
     await c.startWorkers(1);
-    const { page } = await open(c.url);
-    await upload(page, night);
-    await uploaded(page, "Uploaded “Night Drive” by Unknown.");
-    await upload(page, tagged);
-    await uploaded(page, "Uploaded “Tagged Title” by The Band.");
+    const page = await openWithTwoSongs(c);
     const first = card(page, 1);
     const second = card(page, 2);
     expect(await page.getByTestId("song").count()).toBe(2);
@@ -242,11 +248,7 @@ describe("the web page against a real cluster", () => {
   it("says when the server is unreachable, backs off, and recovers by itself", async () => {
     const c = await cluster();
     await c.startWorkers(1);
-    const { page } = await open(c.url);
-    await upload(page, night);
-    await uploaded(page, "Uploaded “Night Drive” by Unknown.");
-    await upload(page, tagged);
-    await uploaded(page, "Uploaded “Tagged Title” by The Band.");
+    const page = await openWithTwoSongs(c);
     await waitStatus(card(page, 2), "Uploaded");
 
     // Every poll fails for a while (the page's own requests; the server goes on with the songs).
