@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { SeparationEngine } from "../audio/engines/engine.js";
 import { type AudioInfo, decodeAudio, NotAudioError, probe } from "../audio/ffmpeg.js";
@@ -43,11 +42,12 @@ export class MusicService {
       checkDeclaredLength(info.durationSeconds, limits);
       // Decoding stops just past the limit: a file that declares no length (or lies) cannot fill the memory.
       const decoded = await decodeAudio(incoming.path, limits.maxSongSeconds + 1);
-      const frames = Math.floor(decoded.samples.length / CHANNELS);
-      if (frames === 0) throw new NotAudioError("the file decodes to no audio samples");
-      checkDecoded(frames / SAMPLE_RATE, info.durationSeconds, decoded.errors, limits);
-      await checkDiskBudget(this.store.dataDir, frames / SAMPLE_RATE, limits);
-      return await this.keep(decoded.samples, frames, info, incoming.filename);
+      // decodeAudio keeps whole frames only.
+      const seconds = decoded.samples.length / CHANNELS / SAMPLE_RATE;
+      if (seconds === 0) throw new NotAudioError("the file decodes to no audio samples");
+      checkDecoded(seconds, info.durationSeconds, decoded.errors, limits);
+      await checkDiskBudget(this.store.dataDir, seconds, limits);
+      return await this.keep(decoded.samples, info, incoming.filename);
     } catch (error) {
       if (error instanceof NotAudioError) throw new HttpError(400, error.message);
       throw error;
@@ -58,17 +58,16 @@ export class MusicService {
 
   private async keep(
     samples: Int16Array,
-    frames: number,
     info: AudioInfo,
     filename: string | undefined,
   ): Promise<MusicRecord> {
-    const pcm = `${this.store.incomingDir()}/${randomUUID()}.pcm`;
-    await writeAtomic(pcm, asBuffer(samples.subarray(0, frames * CHANNELS)));
-    // Ids are taken only now, in one step with no wait inside, so concurrent uploads never share one.
+    // Ids are taken in one step with no wait inside, so concurrent uploads never share one; they are given back
+    // below if the song cannot be stored and no later upload took one.
     const state = this.store.state;
     const musicId = state.next_music_id++;
     const firstTrack = state.next_track_id;
     state.next_track_id += STEM_NAMES.length;
+    const frames = samples.length / CHANNELS;
     const music: MusicRecord = {
       music_id: musicId,
       name: info.title ?? filename?.replace(/\.[^.]+$/, "") ?? `Music ${musicId}`,
@@ -79,11 +78,10 @@ export class MusicService {
       selected: [],
       job_ids: [],
     };
-    state.music[musicId] = music;
     const dir = this.store.musicDir(musicId);
     try {
-      await mkdir(dir, { recursive: true });
-      await rename(pcm, join(dir, "source.pcm"));
+      await writeAtomic(join(dir, "source.pcm"), asBuffer(samples));
+      state.music[musicId] = music;
       await this.store.save();
     } catch (error) {
       // Not saved, so not a song: a record left in memory would be listed, and saved by the next save.
@@ -93,7 +91,6 @@ export class MusicService {
         state.next_track_id = firstTrack;
       }
       await rm(dir, { recursive: true, force: true });
-      await rm(pcm, { force: true });
       throw error;
     }
     this.log.info(
