@@ -4,7 +4,7 @@ import multipart from "@fastify/multipart";
 import send from "@fastify/send";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { HttpError } from "./http-error.js";
-import { describeSchemaError, musicParams, trackChoice, trackParams } from "./http-schemas.js";
+import { describeSchemaError, idParams, trackChoice, trackParams } from "./http-schemas.js";
 import { outputFile } from "./mixdown.js";
 import type { MusicService } from "./music-service.js";
 import type { SongPipeline } from "./song-pipeline.js";
@@ -109,14 +109,14 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.post<{ Params: IdParams; Body: number[] }>(
     "/music/:id",
-    { schema: { params: musicParams, body: trackChoice } },
+    { schema: { params: idParams, body: trackChoice } },
     async (request) => {
       const chosen = await pipeline.choose(Number(request.params.id), request.body);
       return { music_id: chosen.music_id, track_ids: chosen.selected, status: chosen.status };
     },
   );
 
-  app.get<{ Params: IdParams }>("/music/:id", { schema: { params: musicParams } }, async (request) => {
+  app.get<{ Params: IdParams }>("/music/:id", { schema: { params: idParams } }, async (request) => {
     const song = pipeline.find(Number(request.params.id));
     const done = song.status === "done";
     const base = `/music/${song.music_id}`;
@@ -160,7 +160,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   ] as const) {
     app.get<{ Params: IdParams }>(
       `/music/:id/final.${ext}`,
-      { schema: { params: musicParams } },
+      { schema: { params: idParams } },
       async (request, reply) => {
         const song = pipeline.find(Number(request.params.id));
         return sendAudio(request, reply, song, outputFile(store, song.music_id, `final.${ext}`), type);
@@ -170,7 +170,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.get("/job", async () => Object.keys(store.state.jobs).map(Number));
 
-  app.get<{ Params: IdParams }>("/job/:id", { schema: { params: musicParams } }, async (request) => {
+  app.get<{ Params: IdParams }>("/job/:id", { schema: { params: idParams } }, async (request) => {
     const job = store.state.jobs[Number(request.params.id)];
     if (!job) throw new HttpError(404, `job ${request.params.id} not found`);
     return {
@@ -227,7 +227,7 @@ async function sendAudio(
     etag: true,
     lastModified: true,
   });
-  if (sent.type === "file" || sent.statusCode === 304)
+  if (sent.type === "file")
     return reply.status(sent.statusCode).headers(sent.headers).type(type).send(sent.stream);
   if (sent.statusCode === 404) throw notYet();
   if (sent.statusCode === 416)

@@ -11,7 +11,7 @@ export const ID_PATTERN = "^[1-9][0-9]{0,14}$";
 
 const id = { type: "string", pattern: ID_PATTERN } as const;
 
-export const musicParams = {
+export const idParams = {
   type: "object",
   properties: { id },
   required: ["id"],

@@ -159,9 +159,7 @@ export class SongPipeline {
     const totalMs = music.done_at - (music.requested_at ?? music.done_at);
     this.endSongSpan(music, "done");
     this.events.record("song-done", { music: id, totalMs });
-    this.log.info(
-      `Server: Music[${id}] - total time: ${seconds(music.done_at - (music.requested_at ?? music.done_at))}`,
-    );
+    this.log.info(`Server: Music[${id}] - total time: ${seconds(totalMs)}`);
   }
 
   /** Merges the accepted chunks and mixes the chosen tracks into final.wav and final.mp3. */

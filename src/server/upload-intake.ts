@@ -9,7 +9,6 @@ import { HttpError } from "./http-error.js";
 /** An upload on disk, not yet a song: the caller renames or removes it. */
 export interface IncomingFile {
   path: string;
-  bytes: number;
   filename?: string;
 }
 
@@ -41,9 +40,9 @@ export async function receiveUpload(
       body.resume();
       throw tooLarge(declared);
     }
-    const bytes = await save(body, path, maxBytes, tooLarge);
-    if (bytes === 0) throw new HttpError(400, "the upload is empty: send the audio file as the request body");
-    return { path, bytes };
+    if ((await save(body, path, maxBytes, tooLarge)) === 0)
+      throw new HttpError(400, "the upload is empty: send the audio file as the request body");
+    return { path };
   } catch (error) {
     await rm(path, { force: true });
     throw error;
@@ -55,7 +54,7 @@ async function receivePart(
   path: string,
   maxBytes: number,
   tooLarge: () => HttpError,
-): Promise<{ bytes: number; filename?: string }> {
+): Promise<{ filename?: string }> {
   const abort = new AbortController();
   try {
     for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1 } })) {
@@ -68,7 +67,7 @@ async function receivePart(
       const bytes = await save(part.file, path, maxBytes, tooLarge, abort.signal).finally(stopWatch);
       if (part.file.truncated) throw tooLarge();
       if (bytes === 0) throw new HttpError(400, "the uploaded file 'body' is empty");
-      return { bytes, filename: part.filename || undefined };
+      return { filename: part.filename || undefined };
     }
   } catch (error) {
     throw asHttpError(error, tooLarge);

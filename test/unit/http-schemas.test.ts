@@ -2,15 +2,15 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import {
   describeSchemaError,
+  idParams,
   MAX_CHOSEN,
-  musicParams,
   trackChoice,
   trackParams,
 } from "../../src/server/http-schemas.js";
 
 // The same options the app gives Fastify's ajv: no coercion, and the offending value kept for the message.
 const ajv = new Ajv({ coerceTypes: false, verbose: true, allErrors: false });
-const params = ajv.compile(musicParams);
+const params = ajv.compile(idParams);
 const tracks = ajv.compile(trackParams);
 const choice = ajv.compile(trackChoice);
 
