@@ -1,33 +1,28 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSong } from "../../src/audio/demo-song.js";
-import { LocalBroker } from "../../src/broker/local-broker.js";
+import { brokerFixture } from "../support/broker-fixture.js";
 import { TestCluster, type Upload } from "../support/test-cluster.js";
 
-let broker: LocalBroker;
+const fx = brokerFixture("fuzz");
 let cluster: TestCluster;
-let dir: string;
 let song: Upload;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "encore-fuzz-test-"));
-  broker = await LocalBroker.start({ log: { info: () => {}, warn: () => {}, error: () => {} } });
-  cluster = await TestCluster.start(broker, { maxUploadMb: "1" });
+  cluster = await TestCluster.start(fx.broker, { maxUploadMb: "1" });
   await cluster.startWorkers(1);
-  song = await cluster.upload(makeSong(join(dir, "song.wav"), 2));
+  song = await cluster.upload(makeSong(join(fx.dir, "song.wav"), 2));
   await cluster.choose(song.music_id, [song.tracks[0].track_id, song.tracks[2].track_id]);
   await cluster.waitDone(song.music_id);
 });
 
+// Registered after the fixture's, so it runs before the broker stops.
 afterAll(async () => {
   await cluster?.stop();
-  await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 interface Answer {

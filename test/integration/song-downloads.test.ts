@@ -1,32 +1,27 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSong } from "../../src/audio/demo-song.js";
-import { LocalBroker } from "../../src/broker/local-broker.js";
+import { brokerFixture } from "../support/broker-fixture.js";
 import { TestCluster, type Upload } from "../support/test-cluster.js";
 
-let broker: LocalBroker;
+const fx = brokerFixture("downloads");
 let cluster: TestCluster;
-let dir: string;
 let upload: Upload;
 let finalPath: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "encore-downloads-test-"));
-  broker = await LocalBroker.start({ log: { info: () => {}, warn: () => {}, error: () => {} } });
-  cluster = await TestCluster.start(broker);
+  cluster = await TestCluster.start(fx.broker);
   await cluster.startWorkers(2);
-  upload = await cluster.upload(makeSong(join(dir, "song.wav"), 12));
+  upload = await cluster.upload(makeSong(join(fx.dir, "song.wav"), 12));
   await cluster.choose(upload.music_id, [upload.tracks[2].track_id]);
   finalPath = (await cluster.waitDone(upload.music_id)).final;
 });
 
+// Registered after the fixture's, so it runs before the broker stops.
 afterAll(async () => {
   await cluster?.stop();
-  await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const get = (path: string, headers: Record<string, string> = {}, method = "GET") =>

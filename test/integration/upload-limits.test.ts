@@ -1,40 +1,21 @@
 import { execFileSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { makeSong } from "../../src/audio/demo-song.js";
-import { LocalBroker } from "../../src/broker/local-broker.js";
+import { brokerFixture } from "../support/broker-fixture.js";
 import { TestCluster, type Upload } from "../support/test-cluster.js";
 
-let broker: LocalBroker;
-let dir: string;
+const fx = brokerFixture("limits");
 let song: string;
-const clusters: TestCluster[] = [];
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "encore-limits-test-"));
-  song = makeSong(join(dir, "song.wav"), 2);
-  broker = await LocalBroker.start({ log: { info: () => {}, warn: () => {}, error: () => {} } });
-});
-
-afterAll(async () => {
-  for (const cluster of clusters) await cluster.stop();
-  await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  song = makeSong(join(fx.dir, "song.wav"), 2);
 });
 
 async function start(overrides: Parameters<typeof TestCluster.start>[1] = {}): Promise<TestCluster> {
-  const cluster = await TestCluster.start(broker, overrides);
-  clusters.push(cluster);
+  const cluster = await TestCluster.start(fx.broker, overrides);
+  fx.defer(() => cluster.stop());
   return cluster;
 }
 
@@ -57,7 +38,7 @@ async function expectNothingStored(cluster: TestCluster): Promise<void> {
 
 describe("upload limits: refused before any work, nothing stored, no id used", () => {
   it("a 30-minute MP3 of 1.8 MB is refused by its decoded length (MAX_SONG_SECONDS), then a real song gets id 1", async () => {
-    const long = join(dir, "silence-30min.mp3");
+    const long = join(fx.dir, "silence-30min.mp3");
     ffmpeg("-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "1800", "-b:a", "8k", long);
     expect(readFileSync(long).length).toBeLessThan(2 * 1024 * 1024);
     const cluster = await start();
@@ -73,8 +54,8 @@ describe("upload limits: refused before any work, nothing stored, no id used", (
   });
 
   it("a truncated MP3 gets 422 naming what was decoded, unless ALLOW_PARTIAL_AUDIO", async () => {
-    const whole = join(dir, "twenty.mp3");
-    ffmpeg("-i", makeSong(join(dir, "twenty.wav"), 20), "-b:a", "128k", whole);
+    const whole = join(fx.dir, "twenty.mp3");
+    ffmpeg("-i", makeSong(join(fx.dir, "twenty.wav"), 20), "-b:a", "128k", whole);
     const head = readFileSync(whole).subarray(0, 3 * 1024);
     const strict = await start();
     const res = await postFile(strict, head);
