@@ -6,5 +6,7 @@ COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
+RUN node scripts/build.mjs
 CMD ["npm", "run", "server"]

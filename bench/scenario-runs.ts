@@ -2,9 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fromRoot } from "../src/process/project-paths.js";
+import { nodeArgsFor } from "../src/process/spawn-entry.js";
 
-const CLI = fileURLToPath(new URL("../harness/cli/scenario.ts", import.meta.url));
+const CLI = nodeArgsFor(fromRoot("harness/cli/scenario.ts"));
 
 export interface ScenarioRun {
   code: number | null;
@@ -26,7 +27,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  */
 export async function runScenario(args: readonly string[], keepFailures = true): Promise<ScenarioRun> {
   const dir = mkdtempSync(join(tmpdir(), "encore-bench-run-"));
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args, "--out", dir], { stdio: "ignore" });
+  const child = spawn(process.execPath, [...CLI, ...args, "--out", dir], { stdio: "ignore" });
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   let report: unknown;
   try {

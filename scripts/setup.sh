@@ -27,4 +27,6 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 npm ci --no-audit --no-fund
+# Processes run compiled JavaScript (dist/); npm scripts rebuild it when a source changed.
+node scripts/build.mjs
 echo "setup: ready (ffmpeg $(ffmpeg -version | head -1 | cut -d' ' -f3), node $(node --version))"

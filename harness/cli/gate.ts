@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadSettings, parseFlags, SETTINGS, SettingError } from "../../src/config/settings.js";
 import { createLogger } from "../../src/log/logger.js";
+import { fromRoot } from "../../src/process/project-paths.js";
 import { EXIT_CODES, overall, type Status } from "../checker/checker.js";
 import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import type { BrokerChoice } from "../environment/pick-broker.js";
@@ -22,8 +22,7 @@ import { ScenarioError } from "../scenario/validate-scenario.js";
  * Prints one table and writes one junit.xml. Exit: 0 all pass, 1 a check failed, 3 unknown or not run,
  * 2 a usage or environment error.
  */
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const REPORTS = join(ROOT, "reports");
+const REPORTS = fromRoot("reports");
 const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external"];
 const cleanups = new BatchCleanup();
 
@@ -44,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const budgetMinutes = loadSettings(
     flags.has("gate-budget-minutes") ? [`--gate-budget-minutes=${flags.get("gate-budget-minutes")}`] : [],
   ).gateBudgetMinutes;
-  const suiteFile = resolve(flags.get("suite") ?? join(ROOT, "scenarios/suites/gate.json"));
+  const suiteFile = resolve(flags.get("suite") ?? fromRoot("scenarios/suites/gate.json"));
   const suite = readSuite(suiteFile);
   const broker = (flags.get("broker") ?? "auto") as BrokerChoice;
   if (!BROKERS.includes(broker))

@@ -1,8 +1,8 @@
 import { randomInt } from "node:crypto";
 import { rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseFlags, SETTINGS, SettingError } from "../../src/config/settings.js";
+import { fromRoot } from "../../src/process/project-paths.js";
 import { runChaos } from "../chaos/chaos-run.js";
 import { EXIT_CODES, STATUS_WORDS } from "../checker/checker.js";
 import { EnvironmentError } from "../environment/broker-environment.js";
@@ -22,7 +22,7 @@ import { ScenarioError } from "../scenario/validate-scenario.js";
  * Exit codes: 0 every check passed, 1 a check failed, 3 unknown (a fault did not land, the record has a gap, the
  * broker could not be read), 2 a usage or environment error.
  */
-const REPORTS = fileURLToPath(new URL("../../reports/", import.meta.url));
+const REPORTS = fromRoot("reports");
 const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external"];
 /** Set by Ctrl-C: whatever the run was doing then fails, and the exit code is 130, not that failure's. */
 let interrupted = false;

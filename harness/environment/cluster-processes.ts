@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { freePort } from "../../src/broker/free-port.js";
 import { loadSettings, type Settings, settingsEnv } from "../../src/config/settings.js";
 import { forwardLines } from "../../src/process/forward-output.js";
+import { fromRoot } from "../../src/process/project-paths.js";
 import { type Child, cliEntry, spawnScript, stopChild } from "../../src/process/spawn-entry.js";
 import { waitForHealth } from "../../src/process/wait-for-health.js";
 import type { FaultTarget } from "../nemesis/nemesis.js";
@@ -14,7 +14,7 @@ export interface WorkerHandle extends FaultTarget {
   child: Child;
 }
 
-const faulty = (file: string) => fileURLToPath(new URL(`../faulty/${file}`, import.meta.url));
+const faulty = (file: string) => fromRoot("harness/faulty", file);
 
 /** Each kind of worker: the product's, or a deliberately broken variant that the checks must catch. */
 const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, string> }> = {

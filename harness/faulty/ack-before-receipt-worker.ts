@@ -1,7 +1,7 @@
 import type { Settings } from "../../src/config/settings.js";
 import type { Logger } from "../../src/log/logger.js";
 import { Worker } from "../../src/worker/worker.js";
-import { runFaultyWorker } from "./run-faulty.js";
+import { runFaultyWorker } from "./run-faulty-worker.js";
 
 /**
  * A deliberately broken worker: it publishes a job's result and ACKs the job without waiting for the result's

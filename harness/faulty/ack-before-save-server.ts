@@ -2,7 +2,7 @@ import type { DoneResult } from "../../src/messages/result-message.js";
 import { ResultCollector } from "../../src/server/result-collector.js";
 import type { JobRecord } from "../../src/server/state-store.js";
 import type { Delivery } from "../../src/stomp/link.js";
-import { runFaultyServer } from "./run-faulty.js";
+import { runFaultyServer } from "./run-faulty-server.js";
 
 /**
  * A deliberately broken server: it ACKs a result before it has saved it. Killed in between, it has told the

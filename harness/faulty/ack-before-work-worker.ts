@@ -1,7 +1,7 @@
 import type { ReceivedJob } from "../../src/messages/job-message.js";
 import type { Delivery } from "../../src/stomp/link.js";
 import { Worker } from "../../src/worker/worker.js";
-import { runFaultyWorker } from "./run-faulty.js";
+import { runFaultyWorker } from "./run-faulty-worker.js";
 
 /**
  * A deliberately broken worker: it ACKs a job before doing it, the classic at-least-once trap. If it dies

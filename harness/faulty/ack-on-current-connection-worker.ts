@@ -4,7 +4,7 @@ import type { ReceivedJob } from "../../src/messages/job-message.js";
 import type { Delivery } from "../../src/stomp/link.js";
 import type { StompSession } from "../../src/stomp/session.js";
 import { Worker } from "../../src/worker/worker.js";
-import { runFaultyWorker } from "./run-faulty.js";
+import { runFaultyWorker } from "./run-faulty-worker.js";
 
 /**
  * A deliberately broken worker: it ACKs on whatever connection is up when its job is done, with the ack id

@@ -1,5 +1,5 @@
 import { ResultCollector } from "../../src/server/result-collector.js";
-import { runFaultyServer } from "./run-faulty.js";
+import { runFaultyServer } from "./run-faulty-server.js";
 
 /**
  * A deliberately broken server: a result it cannot parse brings it down (an unhandled error), instead of going

@@ -1,6 +1,6 @@
 import { ResultCollector } from "../../src/server/result-collector.js";
 import type { JobRecord } from "../../src/server/state-store.js";
-import { runFaultyServer } from "./run-faulty.js";
+import { runFaultyServer } from "./run-faulty-server.js";
 
 /**
  * A deliberately broken server: it de-duplicates results by chunk index instead of job id, so chunk 0 of a

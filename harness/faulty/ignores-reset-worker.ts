@@ -1,6 +1,6 @@
 import type { Delivery } from "../../src/stomp/link.js";
 import { Worker } from "../../src/worker/worker.js";
-import { runFaultyWorker } from "./run-faulty.js";
+import { runFaultyWorker } from "./run-faulty-worker.js";
 
 /**
  * A deliberately broken worker: it never hears of a reset, so it works on the cancelled jobs of removed songs

@@ -2,7 +2,7 @@ import type { DoneResult } from "../../src/messages/result-message.js";
 import { ResultCollector } from "../../src/server/result-collector.js";
 import type { JobRecord } from "../../src/server/state-store.js";
 import type { Delivery } from "../../src/stomp/link.js";
-import { runFaultyServer } from "./run-faulty.js";
+import { runFaultyServer } from "./run-faulty-server.js";
 
 /**
  * A deliberately broken server: it hands a duplicate result back to the broker (NACK) instead of ACKing and

@@ -1,7 +1,7 @@
 import type { ReceivedJob } from "../../src/messages/job-message.js";
 import type { Delivery } from "../../src/stomp/link.js";
 import { Worker } from "../../src/worker/worker.js";
-import { runFaultyWorker } from "./run-faulty.js";
+import { runFaultyWorker } from "./run-faulty-worker.js";
 
 /**
  * A deliberately broken worker: after its first failed job it NACKs and never takes another (its job loop

@@ -1,5 +1,5 @@
 import { ResultCollector } from "../../src/server/result-collector.js";
-import { runFaultyServer } from "./run-faulty.js";
+import { runFaultyServer } from "./run-faulty-server.js";
 
 /**
  * A deliberately broken server: it takes any result that names a job it sent, without checking that the result

@@ -4,6 +4,7 @@ import { duration, seconds, spreadDuration } from "./figures.js";
 import { ganttSvg } from "./gantt-svg.js";
 import { REPORT_CSS } from "./html-style.js";
 import { escapeXml as esc } from "./markup.js";
+import { phaseBars } from "./phase-bars.js";
 import { prettyJson } from "./pretty-json.js";
 import { type RunSummary, summarizeRun } from "./summary.js";
 
@@ -94,6 +95,12 @@ function detectionTable(s: RunSummary): string {
 }
 
 /** report.html: the run for people, in one file with nothing to fetch (no scripts, no external resources). */
+function phaseSection(run: RunRecord): string {
+  const bars = phaseBars(run.timings.phases ?? []);
+  if (bars.length === 0) return "";
+  return `<h3>Where the time went</h3>\n<pre class="phases">${esc(bars.join("\n"))}</pre>`;
+}
+
 export function reportHtml(run: RunRecord): string {
   const summary = summarizeRun(run);
   const title = `${run.input.scenario.name}: ${run.verdict.toUpperCase()}`;
@@ -116,6 +123,7 @@ ${run.checks.map(checkBlock).join("\n")}
 <h2>Summary</h2>
 ${summaryTable(run, summary)}
 ${detectionTable(summary)}
+${phaseSection(run)}
 </section>
 <section id="gantt">
 <h2>Delivery attempts by worker</h2>

@@ -7,6 +7,7 @@ import { reportHtml } from "./html-report.js";
 import { jaegerJson, readSpanLines } from "./jaeger-trace.js";
 import { junitXml } from "./junit-report.js";
 import { lostAttemptSpans } from "./lost-attempt-spans.js";
+import { phaseBars } from "./phase-bars.js";
 import { prettyJson } from "./pretty-json.js";
 import { summarizeRun } from "./summary.js";
 
@@ -65,6 +66,8 @@ export function reportMarkdown(run: RunRecord): string {
     `| ${sum.chunks} | ${sum.deliveries} | ${sum.redeliveries} | ${sum.duplicatesDropped} | ${sum.faults} | ${spreadDuration(sum.jobMs)} | ${spreadDuration(sum.queueWaitMs)} | ${duration(sum.mergeMs)} | ${seconds(sum.totalMs)} | ${seconds(run.timings.referenceMs)} | ${seconds(run.timings.wallMs)} |`,
     "",
   ];
+  const bars = phaseBars(run.timings.phases ?? []);
+  if (bars.length > 0) lines.push("## Where the time went", "", "```", ...bars, "```", "");
   const found = sum.detections;
   if (found.length > 0) {
     lines.push(

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { CheckInput, Status, Verdict } from "../checker/checker.js";
 import type { Scenario, Stem } from "../scenario/scenario.js";
 import type { Plan } from "../schedule/plan.js";
+import type { Phase } from "./phase-clock.js";
 
 /** One song of the workload as the harness's client saw it, with its output and reference folders. */
 export interface SongFacts {
@@ -56,6 +57,8 @@ export interface RunFacts {
     songMs: number | null;
     referenceMs: number | null;
     wallMs: number;
+    /** Consecutive stretches of the run up to the verdicts: where the wall time went (records before 2026-11-27 lack it). */
+    phases?: Phase[];
   };
 }
 

@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { makeSong } from "../../src/audio/demo-song.js";
 import { monotonicMs } from "../../src/events/event-log.js";
 import type { Logger } from "../../src/log/logger.js";
 import type { CheckInput } from "../checker/checker.js";
@@ -25,7 +24,9 @@ import type { Cleanup } from "./cleanup.js";
 import { FaultSchedule } from "./fault-schedule.js";
 import { judgeRun } from "./judge-run.js";
 import { LiveProgress } from "./live-progress.js";
-import { runReference } from "./reference-run.js";
+import { makeSongs } from "./make-songs.js";
+import { PhaseClock } from "./phase-clock.js";
+import { References } from "./reference-run.js";
 import { type RunFacts, type RunRecord, type SongFacts, writeRunFacts } from "./run-record.js";
 import { Timeline } from "./timeline.js";
 
@@ -138,7 +139,13 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const runId = `${startedWall.toString(36)}-${process.pid}`;
 
   log.info(`Harness: scenario ${scenario.name} (seed ${seed}): ${scenario.description}`);
-  const { broker, why } = opts.sharedBroker ?? (await startBroker(opts, log, cleanup));
+  const clock = new PhaseClock(origin);
+  const brokerStarting = opts.sharedBroker
+    ? Promise.resolve(opts.sharedBroker)
+    : startBroker(opts, log, cleanup);
+  // While the broker's processes boot.
+  const files = makeSongs(scenario, seed, plan, opts.outDir);
+  const { broker, why } = await brokerStarting;
   if (crashesBroker(scenario) && !broker.crash) {
     throw new EnvironmentError(
       `scenario ${scenario.name} crashes the broker, which the ${broker.kind} environment cannot do: use --broker local`,
@@ -158,6 +165,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     log.info(`Harness: broker settings for this run: ${JSON.stringify(brokerEnv)}`);
   }
   const brokerReadyMs = monotonicMs() - origin;
+  clock.lap("songs made, broker ready");
   log.info(`Harness: ${broker.description}`);
   const toxiproxy = await startToxiproxy(opts.toxiproxyUrl, seed, log);
   cleanup.add("toxiproxy", () => toxiproxy.stop());
@@ -178,19 +186,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     await proxies.remove();
   });
 
-  // Kept in the run's folder: the references are computed from them, and `npm run report` can redo that.
-  mkdirSync(join(opts.outDir, "songs"), { recursive: true });
-  const files = new Map<string, string>();
-  for (const op of scenario.workload) {
-    if (op.op !== "upload") continue;
-    const file = join(opts.outDir, "songs", `${op.song}.mp3`);
-    makeSong(file, op.seconds, {
-      title: `${scenario.name} seed ${seed} song ${op.song}`,
-      artist: "Encore Harness",
-      tones: plan.songs[op.song],
-    });
-    files.set(op.song, file);
-  }
+  clock.lap("proxies and wire taps");
   const cluster = await ClusterProcesses.create(
     broker,
     scenario,
@@ -208,9 +204,9 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   };
   const jobsSubscribed = new SubscriptionWatch(queues.jobs);
   wire?.listen(jobsSubscribed.see);
-  await cluster.startServer();
-  await cluster.startWorkers(scenario, plan);
+  await Promise.all([cluster.startServer(), cluster.startWorkers(scenario, plan)]);
   if (wire) await awaitSubscriptions(jobsSubscribed, links.slice(1), log);
+  clock.lap("server and workers up");
   // RabbitMQ 3.10 may bring a quorum queue killed -9 within about a second of its creation back leaderless and
   // empty (measured: 13 of 13 kills 10–881 ms after, 0 of 16 kills 1.1–2.8 s after). That is the broker's defect,
   // not the product's: the jobs queue (declared by the workers' SUBSCRIBE) gets past it before any fault.
@@ -247,38 +243,52 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const progressTimer = setInterval(() => progress.song(client.progress), 250);
   await client.run((t0) => faults?.start(t0));
   clearInterval(progressTimer);
+  clock.lap("workload");
+  const references = new References(opts.outDir);
+  cleanup.add("reference runs", () => references.settled());
+  for (const song of client.songs.values())
+    if (song.done) references.start(song.label, song.file, song.tracks);
   // Zombies act when healed: let every heal happen and every late result reach the server before judging.
   await faults.settled();
   await sleep(1000);
+  clock.lap("faults healed, late results in");
   loopDelay.disable();
   for (const trigger of triggers?.unfired ?? [])
     timeline.write("ERROR", `Harness: the wire trigger ${JSON.stringify(trigger)} never fired`);
   const outputs = new Map<string, string | undefined>();
-  for (const song of client.songs.values()) {
-    if (!song.done || song.resetAt !== undefined || song.musicId === null) continue;
-    outputs.set(
-      song.label,
-      await downloadOutputs(cluster.url, song.musicId, join(opts.outDir, "output", song.label), ops),
-    );
-  }
-  const busy = await awaitDrained(broker, [`${prefix}.jobs`, `${prefix}.results`], QUIESCE_MS);
-  for (const q of busy)
-    timeline.write(
-      "WARNING",
-      `Harness: ${q.queue} still holds ${q.ready} ready and ${q.unacked} unacked messages ${QUIESCE_MS / 1000} s after the workload ended`,
-    );
+  const downloaded = (async () => {
+    for (const song of client.songs.values()) {
+      if (!song.done || song.resetAt !== undefined || song.musicId === null) continue;
+      outputs.set(
+        song.label,
+        await downloadOutputs(cluster.url, song.musicId, join(opts.outDir, "output", song.label), ops),
+      );
+    }
+  })();
   const counted = [`${prefix}.jobs`, `${prefix}.results`];
   const runQueues = [...counted, `${prefix}.dead-letter`];
-  // A channel that closes can take its last counts with it: read the counters while every connection is still
-  // up and idle, then the end state once nobody can change it any more.
-  const live = await settledQueueStats(broker, counted, counted)
-    .then(([jobs, results]) => ({ at: monotonicMs(), jobs, results }))
-    .catch((error: Error) => {
-      timeline.write("WARNING", `Harness: the broker's counters could not be read live: ${error.message}`);
-      return undefined;
-    });
+  // Downloads change no queue, so they run while the broker's queues drain and its counters settle.
+  const settledLive = (async () => {
+    const busy = await awaitDrained(broker, counted, QUIESCE_MS);
+    for (const q of busy)
+      timeline.write(
+        "WARNING",
+        `Harness: ${q.queue} still holds ${q.ready} ready and ${q.unacked} unacked messages ${QUIESCE_MS / 1000} s after the workload ended`,
+      );
+    // A channel that closes can take its last counts with it: read the counters while every connection is
+    // still up and idle, then the end state once nobody can change it any more.
+    return settledQueueStats(broker, counted, counted)
+      .then(([jobs, results]) => ({ at: monotonicMs(), jobs, results }))
+      .catch((error: Error) => {
+        timeline.write("WARNING", `Harness: the broker's counters could not be read live: ${error.message}`);
+        return undefined;
+      });
+  })();
+  const [live] = await Promise.all([settledLive, downloaded]);
+  clock.lap("outputs downloaded, queues drained, live counters settled");
   await faults.stop();
   await cluster.stop();
+  clock.lap("processes stopped");
   let brokerStats: CheckInput["broker"];
   try {
     const [jobs, results, deadLetter] = await settledQueueStats(broker, runQueues, counted);
@@ -290,6 +300,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   await deleteQueues(broker, [...runQueues, `${prefix}.epochs`]).catch((error: Error) =>
     timeline.write("WARNING", `Harness: the run's queues could not be deleted: ${error.message}`),
   );
+  clock.lap("final counters settled, queues deleted");
   const linkFacts = links.map((link, i) => {
     const target = i === 0 ? undefined : cluster.target(i, broker);
     return { link, index: i, pid: target?.pid ?? cluster.serverPid, workerId: target?.workerId ?? null };
@@ -299,12 +310,11 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     timeline.write("WARNING", `Harness: the broker's log could not be saved: ${error.message}`);
   });
   await cleanup.run();
+  clock.lap("teardown (and the references, begun after the workload)");
   const songs: SongFacts[] = [];
   for (const song of client.songs.values()) {
-    const referenceDir = join("reference", song.label);
-    const reference = song.done
-      ? await runReference(song.file, join(opts.outDir, referenceDir), song.tracks)
-      : { error: "not made: the song did not finish" };
+    const referenceDir = References.dir(song.label);
+    const reference = await references.result(song.label);
     const outputError = outputs.has(song.label)
       ? outputs.get(song.label)
       : "no output: the song did not finish";
@@ -352,6 +362,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
       songMs: songs[0]?.elapsedMs ?? null,
       referenceMs: songs[0]?.reference.ms ?? null,
       wallMs: Date.now() - startedWall,
+      phases: clock.phases,
     },
   };
   writeRunFacts(opts.outDir, facts);

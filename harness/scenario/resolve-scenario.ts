@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fromRoot } from "../../src/process/project-paths.js";
 import { NEMESES } from "../nemesis/index.js";
 import { FAMILIES } from "./families/index.js";
 import type { Scenario } from "./scenario.js";
 import { ScenarioError, validateScenario } from "./validate-scenario.js";
 
-const SCENARIO_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
+const SCENARIO_DIR = fromRoot("scenarios");
 
 /** Reads and checks a scenario file; its name is the file's, unless the file names itself. */
 function scenarioFile(file: string, name: string, shown: string): Scenario {

@@ -195,11 +195,14 @@ export class LocalBroker implements BrokerEndpoint {
     if (group) await groupGone(group, 10_000);
   }
 
-  /** Stops the node, its epmd, the reaper, and removes the data dir it created. */
+  /**
+   * Stops the node, its epmd, the reaper, and removes the data dir it created. A node whose data is about to be
+   * deleted is killed at once: its orderly shutdown took seconds and kept nothing.
+   */
   async stop(): Promise<void> {
     this.leaving = true;
     const group = this.child?.pid;
-    await this.signalGroup("SIGTERM", 15_000);
+    if (!this.ownsDir) await this.signalGroup("SIGTERM", 15_000);
     await this.signalGroup("SIGKILL", 5000);
     // The wrapper script can exit before beam.smp does, and epmd refuses to stop while a node is registered.
     if (group) await groupGone(group, 10_000);

@@ -5,7 +5,7 @@ import { startTracing } from "../tracing/tracing.js";
 import { runMain } from "./run-main.js";
 
 runMain(async () => {
-  const tracing = startTracing("encore-server");
+  const tracing = await startTracing("encore-server");
   const server = await EncoreServer.start(loadSettings(process.argv.slice(2)), createLogger());
   return async () => {
     await server.stop();

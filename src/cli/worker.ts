@@ -6,7 +6,7 @@ import { runMain } from "./run-main.js";
 
 /** One worker process with one STOMP connection (`npm run workers` starts many of these). */
 runMain(async () => {
-  const tracing = startTracing("encore-worker");
+  const tracing = await startTracing("encore-worker");
   const worker = new Worker(loadSettings(process.argv.slice(2)), createLogger());
   await worker.start();
   return async () => {

@@ -54,7 +54,7 @@ export function encodeResult(result: ResultMessage): { headers: Headers; body: B
       "finished-at": String(result.finishedAt),
       "synthetic-ms": String(result.syntheticMs),
       stems: STEM_NAMES.join(","),
-      "content-type": "application/x-encore-stems;format=s32le;channels=2",
+      "content-type": "application/x-encore-stems;format=compact1",
     },
     body: encodeStems(result.stems),
   };

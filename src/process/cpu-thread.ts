@@ -3,6 +3,13 @@ import type { Stems } from "../audio/pcm.js";
 import type { ChunkSpan } from "../audio/separate-chunk.js";
 import type { MixdownPlan } from "../server/mixdown.js";
 import type { CpuReply, CpuTask } from "./cpu-thread-main.js";
+import { compiledPath, fromRoot, RUNS_COMPILED } from "./project-paths.js";
+
+// Node 20 does not run `--import tsx` in worker threads (nodejs/node#47747): from source, the thread starts at
+// an entry that registers tsx itself. Compiled, this module may be inside a worker's bundle, elsewhere in dist/.
+const THREAD_ENTRY = RUNS_COMPILED
+  ? compiledPath(fromRoot("src/process/cpu-thread-main.ts"))
+  : new URL("./cpu-thread-entry.mjs", import.meta.url);
 
 interface Pending {
   resolve: (stems: Stems | undefined) => void;
@@ -45,7 +52,7 @@ export class CpuThread {
   }
 
   private start(): Worker {
-    const thread = new Worker(new URL("./cpu-thread-entry.mjs", import.meta.url));
+    const thread = new Worker(THREAD_ENTRY);
     // An idle thread must not keep a stopping process alive.
     thread.unref();
     thread.on("message", (reply: CpuReply) => {

@@ -1,15 +1,24 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { execa, type ResultPromise } from "execa";
+import { ExplainedError } from "../log/explained-error.js";
+import { compiledPath, fromRoot, RUNS_COMPILED } from "./project-paths.js";
 
 // Resolved by path rather than import.meta.resolve, which the test runner's module loader lacks.
 const TSX = pathToFileURL(
   join(dirname(createRequire(import.meta.url).resolve("tsx/package.json")), "dist/loader.mjs"),
 ).href;
 
-/** Path of a CLI entry in src/cli, run by a child Node with the tsx loader (no build step). */
-export const cliEntry = (name: string) => fileURLToPath(new URL(`../cli/${name}.ts`, import.meta.url));
+/**
+ * Children run the build's JavaScript when we do, or when ENCORE_COMPILED=1 (the test runner sets it after
+ * building): a worker under tsx takes about a second longer to start. Otherwise they run the source with tsx.
+ */
+const CHILDREN_COMPILED = RUNS_COMPILED || process.env.ENCORE_COMPILED === "1";
+
+/** Path of a CLI entry's source in src/cli; spawnScript runs it compiled or with tsx. */
+export const cliEntry = (name: string) => fromRoot("src", "cli", `${name}.ts`);
 
 export type Child = ResultPromise<{ reject: false; stdio: ["ignore", "pipe", "pipe"]; buffer: false }>;
 
@@ -17,9 +26,17 @@ export type Child = ResultPromise<{ reject: false; stdio: ["ignore", "pipe", "pi
 export const spawnEntry = (name: string, args: string[], env: Record<string, string>): Child =>
   spawnScript(cliEntry(name), args, env);
 
-/** Starts any TypeScript file as a process the same way (the harness runs its own entries with it). */
-export function spawnScript(file: string, args: string[], env: Record<string, string>): Child {
-  return execa(process.execPath, ["--import", TSX, file, ...args], {
+/** The node arguments that run a TypeScript file of the project: its compiled JavaScript, or the file with tsx. */
+export function nodeArgsFor(source: string, compiled = CHILDREN_COMPILED): string[] {
+  if (!compiled) return ["--import", TSX, source];
+  const file = compiledPath(source);
+  if (!existsSync(file)) throw new ExplainedError(`${file} is missing: run npm run build`);
+  return ["--enable-source-maps", file];
+}
+
+/** Starts any TypeScript file of the project as a process the same way (the harness runs its own entries). */
+export function spawnScript(source: string, args: string[], env: Record<string, string>): Child {
+  return execa(process.execPath, [...nodeArgsFor(source), ...args], {
     env: { ...env, ENCORE_PARENT_PID: String(process.pid) },
     stdio: ["ignore", "pipe", "pipe"],
     reject: false,

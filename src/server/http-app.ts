@@ -3,6 +3,7 @@ import { basename, dirname } from "node:path";
 import multipart from "@fastify/multipart";
 import send from "@fastify/send";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { fromRoot } from "../process/project-paths.js";
 import { HttpError } from "./http-error.js";
 import { describeSchemaError, idParams, trackChoice, trackParams } from "./http-schemas.js";
 import { outputFile } from "./mixdown.js";
@@ -24,7 +25,7 @@ interface IdParams {
   id: string;
 }
 
-const WEB_PAGE = new URL("../web/index.html", import.meta.url);
+const WEB_PAGE = fromRoot("src/web/index.html");
 
 /** JSON bodies are track lists: a few bytes. Uploads stream past this limit (their own is MAX_UPLOAD_MB). */
 const JSON_BODY_LIMIT = 64 * 1024;

@@ -1,7 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CHANNELS, SAMPLE_RATE, STEM_NAMES } from "../audio/pcm.js";
-import { stemsByteLength } from "../audio/stem-codec.js";
+import { MAX_STEM_BYTES_PER_FRAME } from "../audio/stem-codec.js";
 import { HttpError } from "./http-error.js";
 
 /** What an upload must stay within before any of its work is queued (settings MAX_SONG_SECONDS, …). */
@@ -12,11 +12,12 @@ export interface UploadLimits {
 }
 
 /**
- * Disk a song needs per frame: its PCM, the results of its chunks (context overlap not counted: it is small),
+ * Disk a song needs per frame: its PCM, the results of its chunks at their widest (context overlap not counted: it
+ * is small),
  * and the served outputs (a WAV per stem and the final mix). The MP3 is a few percent of that.
  */
 export const STORED_BYTES_PER_FRAME =
-  CHANNELS * 2 + stemsByteLength(1) + (STEM_NAMES.length + 1) * CHANNELS * 2;
+  CHANNELS * 2 + MAX_STEM_BYTES_PER_FRAME + (STEM_NAMES.length + 1) * CHANNELS * 2;
 
 /** A decoded length this far below what the container declares is a damaged or truncated file. */
 const PARTIAL_BELOW = 0.9;

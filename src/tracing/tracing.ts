@@ -7,9 +7,9 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { NodeSDK } from "@opentelemetry/sdk-node";
+import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import type { Headers } from "../stomp/session.js";
 import { FileSpanExporter } from "./file-span-exporter.js";
 
@@ -23,22 +23,26 @@ export interface Tracing {
 
 /**
  * Tracing is on when OTEL_EXPORTER_OTLP_ENDPOINT (e.g. Jaeger's OTLP port) or TRACES_FILE is set; otherwise the
- * OpenTelemetry API's no-op tracer is used and tracing costs nothing.
+ * OpenTelemetry API's no-op tracer is used and tracing costs nothing. The tracer provider is the SDK's Node one
+ * rather than the whole NodeSDK (metrics, logs, every exporter), and the OTLP exporter is loaded only when it is
+ * used: every worker loads this at start, and that took 250 ms against 100 ms.
  */
-export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): Tracing {
+export async function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): Promise<Tracing> {
   const processors: SpanProcessor[] = [];
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  }
   if (env.TRACES_FILE)
     processors.push(new SimpleSpanProcessor(new FileSpanExporter(env.TRACES_FILE, service)));
   if (processors.length === 0) return { tracer: trace.getTracer(service), shutdown: async () => {} };
-  const sdk = new NodeSDK({
-    serviceName: service,
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": service }),
     spanProcessors: processors,
-    instrumentations: [],
-    autoDetectResources: false,
   });
-  sdk.start();
-  return { tracer: trace.getTracer(service), shutdown: () => sdk.shutdown() };
+  // Sets the global tracer provider, the async-hooks context manager and the W3C propagators, as NodeSDK did.
+  provider.register();
+  return { tracer: trace.getTracer(service), shutdown: () => provider.shutdown() };
 }
 
 /** W3C trace context into STOMP headers (traceparent, tracestate). */

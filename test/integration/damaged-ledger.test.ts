@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { cliEntry } from "../../src/process/spawn-entry.js";
+import { cliEntry, nodeArgsFor } from "../../src/process/spawn-entry.js";
 
 const dir = mkdtempSync(join(tmpdir(), "encore-damaged-ledger-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +24,7 @@ describe("a damaged data directory", () => {
       writeFileSync(join(data, file), content);
       const run = promisify(execFile)(
         process.execPath,
-        ["--import", "tsx", cliEntry("server"), "--data-dir", data, "--port", "0"],
+        [...nodeArgsFor(cliEntry("server")), "--data-dir", data, "--port", "0"],
         { env: { ...process.env, BROKER_STOMP_PORT: "1" } },
       );
       const failed = await run.then(

@@ -1,7 +1,13 @@
+import { execFileSync } from "node:child_process";
+import { fromRoot } from "../../src/process/project-paths.js";
 import { encoreProcesses } from "./stray-processes.js";
 
-/** Fails the run if the tests leave any process of ours behind (brokers, epmd, workers, servers, reapers). */
+/**
+ * Builds dist/ for the processes the tests start, and fails the run if the tests leave any process of ours
+ * behind (brokers, epmd, workers, servers, reapers).
+ */
 export default function setup() {
+  execFileSync(process.execPath, [fromRoot("scripts/build.mjs"), "--if-stale"], { stdio: "inherit" });
   const before = encoreProcesses();
   return async () => {
     let strays: [number, string][] = [];

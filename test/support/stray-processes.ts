@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 
 /** Processes Encore starts: its CLIs, a private broker node (named encore-<port>), an epmd, a broker reaper. */
-const OURS = /src\/cli\/\w+\.ts|beam\.smp.*encore-\d+|\bepmd\b|while kill -0 \d+/;
+const OURS =
+  /src\/cli\/\w+\.[jt]s|harness\/faulty\/[\w-]+\.[jt]s|beam\.smp.*encore-\d+|\bepmd\b|while kill -0 \d+/;
 
 /** Live processes of ours; a zombie (already dead, waiting for its parent to reap it) is not one. */
 export function encoreProcesses(): Map<number, string> {

@@ -1,7 +1,7 @@
 import { dspEngine } from "./dsp-engine.js";
 import type { SeparationEngine } from "./engine.js";
 
-const ENGINES: Record<string, SeparationEngine> = { [dspEngine.name]: dspEngine };
+export const ENGINES: Record<string, SeparationEngine> = { [dspEngine.name]: dspEngine };
 
 export function getEngine(name: string): SeparationEngine {
   const engine = ENGINES[name];
