@@ -1,6 +1,6 @@
 import { monotonicMs } from "../../src/events/event-log.js";
 import type { OpValue } from "../history/operations.js";
-import { type Nemesis, NotLanded, provenByOperation } from "./nemesis.js";
+import { type Nemesis, NotLanded, provenByOperation, silentClientBoundMs } from "./nemesis.js";
 import { awaitState, signalLive } from "./process-state.js";
 
 /**
@@ -15,7 +15,7 @@ export const freeze: Nemesis = {
   needs: "holding-job",
   chaos: { targets: "unhealthy", triggers: ["job-delivered", "result-receipt"], forSeconds: [450, 650] },
   attemptOutcome: "frozen",
-  boundMs: (heartbeatMs) => 2.5 * heartbeatMs,
+  boundMs: silentClientBoundMs,
   describe: (targets) => `Simulating workers freeze. Stopping ${targets.length} workers.`,
   async inject(target): Promise<OpValue> {
     const sent = monotonicMs();

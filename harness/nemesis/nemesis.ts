@@ -120,3 +120,12 @@ export function provenByOperation(fault: FaultWindow, effectKey: string): Proof 
     ? { landed: true, at: Number(fault.observed.effectAt ?? fault.at), effect }
     : { landed: false, why: `no ${effectKey} was observed` };
 }
+
+/**
+ * The broker's bound for a client gone silent (frozen, or its link stalled): RabbitMQ looks for incoming bytes
+ * once every heart-beat interval and closes the connection after two looks find none (rabbit_heartbeat.erl),
+ * "between 2 and 3 intervals after the last data has been received", and the client's last byte came at the
+ * latest when it fell silent. (2.5 intervals failed a correct run: a freeze taken back after 5962 ms, heart-beat
+ * 2000 ms.)
+ */
+export const silentClientBoundMs = (heartbeatMs: number) => 3 * heartbeatMs;

@@ -1,6 +1,6 @@
 import { framesOn } from "../wire/wire-query.js";
 import { addBothWays, removeBothWays } from "./link-toxics.js";
-import { type Nemesis, workerNames } from "./nemesis.js";
+import { type Nemesis, silentClientBoundMs, workerNames } from "./nemesis.js";
 
 /** Bytes already inside the proxy when the toxic is added may still arrive this long after. */
 const IN_FLIGHT_MS = 100;
@@ -17,7 +17,7 @@ export const partition: Nemesis = {
   needs: "holding-job",
   chaos: { targets: "unhealthy", triggers: ["job-delivered"], forSeconds: [450, 650] },
   attemptOutcome: "cut-off",
-  boundMs: (heartbeatMs) => 2.5 * heartbeatMs,
+  boundMs: silentClientBoundMs,
   describe: (targets) => `Simulating network partition. Link of ${workerNames(targets)} stops delivering.`,
   inject: (target, ctx) => addBothWays(target, ctx, "partition", "timeout", { timeout: 0 }),
   heal: (target, ctx) => removeBothWays(target, ctx, "partition"),
