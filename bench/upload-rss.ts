@@ -110,9 +110,11 @@ try {
       processing = run.value;
       processKb = run.peakKb;
     }
+    const workerHwmKb = Math.max(...children.slice(1).map((c) => kb("VmHWM", c.pid ?? 0)));
     console.log(
       `${minutes} min: idle ${mb(idleKb)}; upload → ${upload.value.status} ${upload.value.body.error ?? ""} peak ${mb(upload.peakKb)}; ` +
-        `processing → ${processing}${processKb ? ` peak ${mb(processKb)}` : ""}; VmHWM ${mb(kb("VmHWM", pid))}`,
+        `processing → ${processing}${processKb ? ` peak ${mb(processKb)}` : ""}; VmHWM ${mb(kb("VmHWM", pid))}; ` +
+        `largest worker VmHWM ${mb(workerHwmKb)}`,
     );
     await Promise.all(children.splice(0).map((c) => stopChild(c)));
   }

@@ -1,3 +1,4 @@
+import { stat, truncate } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import ffmpeg from "fluent-ffmpeg";
 import { CHANNELS, SAMPLE_RATE } from "./pcm.js";
@@ -45,6 +46,24 @@ export interface DecodedAudio {
   errors: string[];
 }
 
+/** ffmpeg decoding to raw PCM, stopping after `maxSeconds` when given, its error reports collected. */
+function pcmCommand(path: string, maxSeconds: number | undefined, errors: string[]) {
+  const command = ffmpeg(path)
+    // At this level every line ffmpeg writes is an error it met (and decoded past).
+    .inputOptions(["-v", "error"])
+    .noVideo()
+    .audioChannels(CHANNELS)
+    .audioFrequency(SAMPLE_RATE)
+    .audioCodec("pcm_s16le")
+    .format("s16le");
+  if (maxSeconds !== undefined) command.duration(maxSeconds);
+  return command.on("stderr", (line: string) => {
+    if (line.trim() !== "") errors.push(line.trim());
+  });
+}
+
+const FRAME_BYTES = 2 * CHANNELS;
+
 /** decodeToPcm, stopping after `maxSeconds` when given, and keeping ffmpeg's error reports. */
 export function decodeAudio(path: string, maxSeconds?: number): Promise<DecodedAudio> {
   return new Promise((resolve, reject) => {
@@ -52,29 +71,40 @@ export function decodeAudio(path: string, maxSeconds?: number): Promise<DecodedA
     const errors: string[] = [];
     const out = new PassThrough();
     out.on("data", (c: Buffer) => chunks.push(c));
-    const command = ffmpeg(path)
-      // At this level every line ffmpeg writes is an error it met (and decoded past).
-      .inputOptions(["-v", "error"])
-      .noVideo()
-      .audioChannels(CHANNELS)
-      .audioFrequency(SAMPLE_RATE)
-      .audioCodec("pcm_s16le")
-      .format("s16le");
-    if (maxSeconds !== undefined) command.duration(maxSeconds);
-    command
-      .on("stderr", (line: string) => {
-        if (line.trim() !== "") errors.push(line.trim());
-      })
+    pcmCommand(path, maxSeconds, errors)
       .on("error", (error: Error) =>
         reject(new NotAudioError(`ffmpeg could not decode the audio (${firstLine(error)})`)),
       )
       .on("end", () => {
         const all = Buffer.concat(chunks);
-        const whole = all.length - (all.length % (2 * CHANNELS));
+        const whole = all.length - (all.length % FRAME_BYTES);
         resolve({ samples: new Int16Array(Uint8Array.prototype.slice.call(all, 0, whole).buffer), errors });
       })
       .pipe(out, { end: true });
   });
+}
+
+/**
+ * decodeAudio into a file instead of memory (an hour of audio is 635 MB of PCM): ffmpeg writes it, cut to whole
+ * frames; resolves with their count and ffmpeg's error reports.
+ */
+export async function decodeAudioToFile(
+  path: string,
+  pcmFile: string,
+  maxSeconds?: number,
+): Promise<{ frames: number; errors: string[] }> {
+  const errors: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    pcmCommand(path, maxSeconds, errors)
+      .on("error", (error: Error) =>
+        reject(new NotAudioError(`ffmpeg could not decode the audio (${firstLine(error)})`)),
+      )
+      .on("end", () => resolve())
+      .save(pcmFile);
+  });
+  const { size } = await stat(pcmFile);
+  if (size % FRAME_BYTES !== 0) await truncate(pcmFile, size - (size % FRAME_BYTES));
+  return { frames: Math.floor(size / FRAME_BYTES), errors };
 }
 
 export function encodeMp3(wavPath: string, mp3Path: string): Promise<void> {

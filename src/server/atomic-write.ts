@@ -32,12 +32,7 @@ export async function openAtomic(path: string): Promise<AtomicFile> {
         await abort();
         throw error;
       }
-      const folder = await open(dir, "r");
-      try {
-        await folder.sync();
-      } finally {
-        await folder.close();
-      }
+      await syncFolder(dir);
     },
     abort,
   };
@@ -56,4 +51,29 @@ export async function writeAtomic(path: string, data: Buffer | string): Promise<
     throw error;
   }
   await file.commit();
+}
+
+/**
+ * Moves a finished file to `path` durably: its data synced first, then the name in its new folder, so a record
+ * saved after this never names a file a crash took. Both must be on one file system.
+ */
+export async function moveDurably(from: string, path: string): Promise<void> {
+  const file = await open(from, "r+");
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await mkdir(dirname(path), { recursive: true });
+  await rename(from, path);
+  await syncFolder(dirname(path));
+}
+
+async function syncFolder(dir: string): Promise<void> {
+  const folder = await open(dir, "r");
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
 }

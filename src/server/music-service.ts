@@ -1,9 +1,9 @@
-import { readFile, rm } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { SeparationEngine } from "../audio/engines/engine.js";
-import { type AudioInfo, decodeAudio, NotAudioError, probe } from "../audio/ffmpeg.js";
-import { asBuffer, CHANNELS, int16View, SAMPLE_RATE, STEM_NAMES } from "../audio/pcm.js";
-import { chunkCount, chunkInput, planChunks } from "../audio/split.js";
+import { type AudioInfo, decodeAudioToFile, NotAudioError, probe } from "../audio/ffmpeg.js";
+import { CHANNELS, SAMPLE_RATE, STEM_NAMES } from "../audio/pcm.js";
+import { chunkCount, planChunks } from "../audio/split.js";
 import type { Settings } from "../config/settings.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
@@ -11,12 +11,17 @@ import { type Destinations, EPOCH_STREAM_ARGS, JOB_QUEUE_ARGS } from "../message
 import { encodeJob } from "../messages/job-message.js";
 import type { StompLink } from "../stomp/link.js";
 import { extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
-import { writeAtomic } from "./atomic-write.js";
+import { moveDurably } from "./atomic-write.js";
 import { HttpError } from "./http-error.js";
+import { inPool } from "./in-pool.js";
 import { resultFile } from "./mixdown.js";
+import { readFrames } from "./pcm-file.js";
 import type { JobRecord, MusicRecord, StateStore } from "./state-store.js";
 import type { IncomingFile } from "./upload-intake.js";
 import { checkDeclaredLength, checkDecoded, checkDiskBudget, type UploadLimits } from "./upload-limits.js";
+
+/** Jobs read and sent at once: a few keep the broker busy; all of an hour's song would hold 700 MB. */
+const PUBLISHING_AT_ONCE = 4;
 
 /** Upload → split → jobs: everything from the bytes a user sends to the job messages on the queue. */
 export class MusicService {
@@ -37,27 +42,30 @@ export class MusicService {
    */
   async upload(incoming: IncomingFile): Promise<MusicRecord> {
     const limits = this.limits;
+    // Beside the upload, on the data's own file system: keep() moves it into the song's folder.
+    const pcm = `${incoming.path}.pcm`;
     try {
       const info = await probe(incoming.path);
       checkDeclaredLength(info.durationSeconds, limits);
-      // Decoding stops just past the limit: a file that declares no length (or lies) cannot fill the memory.
-      const decoded = await decodeAudio(incoming.path, limits.maxSongSeconds + 1);
-      // decodeAudio keeps whole frames only.
-      const seconds = decoded.samples.length / CHANNELS / SAMPLE_RATE;
+      // Decoding stops just past the limit: a file that declares no length (or lies) cannot fill the disk.
+      const decoded = await decodeAudioToFile(incoming.path, pcm, limits.maxSongSeconds + 1);
+      const seconds = decoded.frames / SAMPLE_RATE;
       if (seconds === 0) throw new NotAudioError("the file decodes to no audio samples");
       checkDecoded(seconds, info.durationSeconds, decoded.errors, limits);
       await checkDiskBudget(this.store.dataDir, seconds, limits);
-      return await this.keep(decoded.samples, info, incoming.filename);
+      return await this.keep(pcm, decoded.frames, info, incoming.filename);
     } catch (error) {
       if (error instanceof NotAudioError) throw new HttpError(400, error.message);
       throw error;
     } finally {
       await rm(incoming.path, { force: true });
+      await rm(pcm, { force: true });
     }
   }
 
   private async keep(
-    samples: Int16Array,
+    pcm: string,
+    frames: number,
     info: AudioInfo,
     filename: string | undefined,
   ): Promise<MusicRecord> {
@@ -67,7 +75,6 @@ export class MusicService {
     const musicId = state.next_music_id++;
     const firstTrack = state.next_track_id;
     state.next_track_id += STEM_NAMES.length;
-    const frames = samples.length / CHANNELS;
     const music: MusicRecord = {
       music_id: musicId,
       name: info.title ?? filename?.replace(/\.[^.]+$/, "") ?? `Music ${musicId}`,
@@ -80,7 +87,7 @@ export class MusicService {
     };
     const dir = this.store.musicDir(musicId);
     try {
-      await writeAtomic(join(dir, "source.pcm"), asBuffer(samples));
+      await moveDurably(pcm, join(dir, "source.pcm"));
       state.music[musicId] = music;
       await this.store.save();
     } catch (error) {
@@ -148,13 +155,17 @@ export class MusicService {
     await this.publishUnsent(music);
   }
 
-  /** Publishes the song's jobs that have no receipt yet (all of them at first, the missing ones after a crash). */
+  /**
+   * Publishes the song's jobs that have no receipt yet (all of them at first, the missing ones after a crash),
+   * a few at a time, each read from the song's PCM when its turn comes: an hour's jobs together are 700 MB.
+   */
   async publishUnsent(music: MusicRecord): Promise<void> {
     const unsent = this.store.jobsOf(music).filter((job) => !job.published);
     if (unsent.length === 0) return;
-    const song = int16View(await readFile(join(this.store.musicDir(music.music_id), "source.pcm")));
-    await Promise.all(
-      unsent.map(async (job) => {
+    const source = await open(join(this.store.musicDir(music.music_id), "source.pcm"), "r");
+    try {
+      await inPool(unsent, PUBLISHING_AT_ONCE, async (job) => {
+        const samples = await readFrames(source, job.context_start, job.context_end);
         job.attempt++;
         const publishedAt = Date.now();
         const span = tracer().startSpan(
@@ -181,7 +192,7 @@ export class MusicService {
           attempt: job.attempt,
           engine: this.engine.name,
           publishedAt,
-          samples: chunkInput(song, { contextStart: job.context_start, contextEnd: job.context_end }),
+          samples,
         });
         // Before the SEND: a result may come back before the save after it (and a restart computes the same).
         job.digest = headers["job-digest"];
@@ -201,8 +212,10 @@ export class MusicService {
           attempt: job.attempt,
           bytes: body.length,
         });
-      }),
-    );
+      });
+    } finally {
+      await source.close();
+    }
     await this.store.save();
   }
 
