@@ -1,4 +1,4 @@
-import type { DoneResult } from "../../src/messages/result-message.js";
+import type { ReceivedDone } from "../../src/messages/result-message.js";
 import { ResultCollector } from "../../src/server/result-collector.js";
 import type { JobRecord } from "../../src/server/state-store.js";
 import type { Delivery } from "../../src/stomp/link.js";
@@ -10,7 +10,7 @@ import { runFaultyServer } from "./run-faulty-server.js";
  * "ack-before-save" run it, to show that the harness's checks catch it.
  */
 class AckBeforeSaveCollector extends ResultCollector {
-  protected override async take(result: DoneResult, job: JobRecord, delivery: Delivery): Promise<void> {
+  protected override async take(result: ReceivedDone, job: JobRecord, delivery: Delivery): Promise<void> {
     await delivery.ack();
     await this.save(result, job, delivery);
   }

@@ -1,4 +1,4 @@
-import type { DoneResult } from "../../src/messages/result-message.js";
+import type { ReceivedDone } from "../../src/messages/result-message.js";
 import { ResultCollector } from "../../src/server/result-collector.js";
 import type { JobRecord } from "../../src/server/state-store.js";
 import type { Delivery } from "../../src/stomp/link.js";
@@ -13,7 +13,7 @@ class RequeuesDuplicatesCollector extends ResultCollector {
     return false;
   }
 
-  protected override async take(result: DoneResult, job: JobRecord, delivery: Delivery): Promise<void> {
+  protected override async take(result: ReceivedDone, job: JobRecord, delivery: Delivery): Promise<void> {
     if (job.accepted) return delivery.nack();
     return super.take(result, job, delivery);
   }

@@ -47,14 +47,33 @@ export function encodeStems(stems: Stems): Buffer {
   ]);
 }
 
+/** What is wrong with a body's shape for `frames` frames (header, layouts, length), or undefined: no decoding. */
+export function stemsBodyError(body: Buffer, frames: number): string | undefined {
+  if (!hasHeader(body)) {
+    const legacyBytes = frames * MAX_STEM_BYTES_PER_FRAME;
+    return body.length === legacyBytes
+      ? undefined
+      : `stems body has ${body.length} bytes and no layout header; a headerless one holds ${legacyBytes} for ${frames} frames`;
+  }
+  if (body.length < HEADER_BYTES) return `stems body has ${body.length} bytes, shorter than its header`;
+  const layouts = layoutsOf(body);
+  const bad = layouts.find((layout) => layout > (MONO | WIDE));
+  if (bad !== undefined) return `stems body has an unknown stem layout ${bad}`;
+  const expected = HEADER_BYTES + layouts.reduce((sum, layout) => sum + sectionBytes(layout, frames), 0);
+  if (body.length !== expected)
+    return `stems body has ${body.length} bytes, expected ${expected} for ${frames} frames in layouts ${layouts.join(",")}`;
+  return undefined;
+}
+
+const HEADER_BYTES = MAGIC.length + STEM_NAMES.length;
+const hasHeader = (body: Buffer) =>
+  body.length >= MAGIC.length && body.subarray(0, MAGIC.length).equals(MAGIC);
+const layoutsOf = (body: Buffer) => [...body.subarray(MAGIC.length, HEADER_BYTES)];
+
 export function decodeStems(body: Buffer, frames: number): Stems {
-  if (body.length >= MAGIC.length && body.subarray(0, MAGIC.length).equals(MAGIC))
-    return unpack(body, frames);
-  const legacyBytes = frames * MAX_STEM_BYTES_PER_FRAME;
-  if (body.length !== legacyBytes)
-    throw new Error(
-      `stems body has ${body.length} bytes and no layout header; a headerless one holds ${legacyBytes} for ${frames} frames`,
-    );
+  const problem = stemsBodyError(body, frames);
+  if (problem) throw new Error(problem);
+  if (hasHeader(body)) return unpack(body, frames);
   const all = int32View(body);
   const each = frames * CHANNELS;
   return Object.fromEntries(
@@ -62,18 +81,10 @@ export function decodeStems(body: Buffer, frames: number): Stems {
   ) as Stems;
 }
 
+/** The samples of a body whose shape stemsBodyError passed. */
 function unpack(body: Buffer, frames: number): Stems {
-  const start = MAGIC.length + STEM_NAMES.length;
-  if (body.length < start) throw new Error(`stems body has ${body.length} bytes, shorter than its header`);
-  const layouts = [...body.subarray(MAGIC.length, start)];
-  const bad = layouts.find((layout) => layout > (MONO | WIDE));
-  if (bad !== undefined) throw new Error(`stems body has an unknown stem layout ${bad}`);
-  const expected = start + layouts.reduce((sum, layout) => sum + sectionBytes(layout, frames), 0);
-  if (body.length !== expected)
-    throw new Error(
-      `stems body has ${body.length} bytes, expected ${expected} for ${frames} frames in layouts ${layouts.join(",")}`,
-    );
-  let offset = start;
+  const layouts = layoutsOf(body);
+  let offset = HEADER_BYTES;
   const stems = {} as Stems;
   STEM_NAMES.forEach((name, k) => {
     const bytes = sectionBytes(layouts[k], frames);

@@ -3,7 +3,7 @@ import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
 import type { Destinations } from "../messages/destinations.js";
 import { MalformedMessageError } from "../messages/header-reader.js";
-import { type DoneResult, parseResult, type ResultMessage } from "../messages/result-message.js";
+import { parseResult, type ReceivedDone, type ReceivedResult } from "../messages/result-message.js";
 import { type Delivery, LinkClosedError, type StompLink } from "../stomp/link.js";
 import { ConnectionLostError } from "../stomp/session.js";
 import { extractTrace, tracer } from "../tracing/tracing.js";
@@ -86,7 +86,7 @@ export class ResultCollector {
   }
 
   private async handleOnce(delivery: Delivery): Promise<void> {
-    let result: ResultMessage;
+    let result: ReceivedResult;
     try {
       result = parseResult(delivery.headers, delivery.body);
     } catch (error) {
@@ -99,7 +99,7 @@ export class ResultCollector {
     await this.accept(result, delivery);
   }
 
-  private async accept(result: ResultMessage, delivery: Delivery): Promise<void> {
+  private async accept(result: ReceivedResult, delivery: Delivery): Promise<void> {
     const span = tracer().startSpan(
       `result Job[${result.jobId}]`,
       { attributes: { "encore.job_id": result.jobId, "encore.worker_id": result.workerId } },
@@ -113,7 +113,7 @@ export class ResultCollector {
   }
 
   /** What became of a result: accepted, duplicate, stale, failed or malformed. */
-  private async settle(result: ResultMessage, delivery: Delivery): Promise<string> {
+  private async settle(result: ReceivedResult, delivery: Delivery): Promise<string> {
     const job = this.store.state.jobs[result.jobId];
     const music = job && this.store.state.music[job.music_id];
     const ids = { job: result.jobId, music: result.musicId, worker: result.workerId };
@@ -197,7 +197,7 @@ export class ResultCollector {
    * Whether the result or report is of the job as the server sent it (a forged copy carrying its id is not).
    * Records from before digests were kept have none: their results are taken on the job id, as they were.
    */
-  protected ofJobSent(job: JobRecord, result: ResultMessage): boolean {
+  protected ofJobSent(job: JobRecord, result: ReceivedResult): boolean {
     return job.digest === undefined || result.jobDigest === job.digest;
   }
 
@@ -221,13 +221,13 @@ export class ResultCollector {
    * that ACKed first and crashed before saving would lose the chunk for good (the harness has such a server,
    * to prove that it notices).
    */
-  protected async take(result: DoneResult, job: JobRecord, delivery: Delivery): Promise<void> {
+  protected async take(result: ReceivedDone, job: JobRecord, delivery: Delivery): Promise<void> {
     await this.save(result, job, delivery);
     await delivery.ack();
   }
 
   /** Writes the result's stems and records it as the job's accepted result. */
-  protected async save(result: DoneResult, job: JobRecord, delivery: Delivery): Promise<void> {
+  protected async save(result: ReceivedDone, job: JobRecord, delivery: Delivery): Promise<void> {
     await writeAtomic(resultFile(this.store, job.music_id, job.job_id), delivery.body);
     job.accepted = {
       worker_id: result.workerId,
