@@ -13,15 +13,19 @@ import type { StompLink } from "../stomp/link.js";
 import { extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
 import { moveDurably } from "./atomic-write.js";
 import { HttpError } from "./http-error.js";
-import { inPool } from "./in-pool.js";
+import { batches } from "./job-batches.js";
 import { resultFile } from "./mixdown.js";
 import { readFrames } from "./pcm-file.js";
 import type { JobRecord, MusicRecord, StateStore } from "./state-store.js";
 import type { IncomingFile } from "./upload-intake.js";
 import { checkDeclaredLength, checkDecoded, checkDiskBudget, type UploadLimits } from "./upload-limits.js";
 
-/** Jobs read and sent at once: a few keep the broker busy; all of an hour's song would hold 700 MB. */
-const PUBLISHING_AT_ONCE = 4;
+/**
+ * Job bodies read and in flight at once, at most: all of an hour's song would hold 700 MB. A batch is read
+ * first and then sent in one go: a short song's jobs reach the queue together, as the workers expect (sent one
+ * by one as each was read, twelve of them spread over 0.7 s).
+ */
+const PUBLISHING_BYTES = 64 * 2 ** 20;
 
 /** Upload → split → jobs: everything from the bytes a user sends to the job messages on the queue. */
 export class MusicService {
@@ -157,66 +161,72 @@ export class MusicService {
 
   /**
    * Publishes the song's jobs that have no receipt yet (all of them at first, the missing ones after a crash),
-   * a few at a time, each read from the song's PCM when its turn comes: an hour's jobs together are 700 MB.
+   * read from the song's PCM in batches of at most PUBLISHING_BYTES.
    */
   async publishUnsent(music: MusicRecord): Promise<void> {
     const unsent = this.store.jobsOf(music).filter((job) => !job.published);
     if (unsent.length === 0) return;
     const source = await open(join(this.store.musicDir(music.music_id), "source.pcm"), "r");
     try {
-      await inPool(unsent, PUBLISHING_AT_ONCE, async (job) => {
-        const samples = await readFrames(source, job.context_start, job.context_end);
-        job.attempt++;
-        const publishedAt = Date.now();
-        const span = tracer().startSpan(
-          `publish Job[${job.job_id}]`,
-          {
-            attributes: {
-              "encore.job_id": job.job_id,
-              "encore.chunk": job.chunk_index,
-              "encore.attempt": job.attempt,
-            },
-          },
-          extractTrace(music.trace ?? {}),
+      for (const batch of batches(unsent, PUBLISHING_BYTES)) {
+        const inputs = await Promise.all(
+          batch.map((job) => readFrames(source, job.context_start, job.context_end)),
         );
-        const { headers, body } = encodeJob({
-          jobId: job.job_id,
-          musicId: job.music_id,
-          chunkIndex: job.chunk_index,
-          chunkCount: job.chunk_count,
-          start: job.start,
-          end: job.end,
-          contextStart: job.context_start,
-          contextEnd: job.context_end,
-          epoch: job.epoch,
-          attempt: job.attempt,
-          engine: this.engine.name,
-          publishedAt,
-          samples,
-        });
-        // Before the SEND: a result may come back before the save after it (and a restart computes the same).
-        job.digest = headers["job-digest"];
-        job.published_at = publishedAt;
-        await this.link.publish(
-          this.queues.jobs,
-          { ...headers, ...injectTrace(inSpan(span)), ...JOB_QUEUE_ARGS, persistent: "true" },
-          body,
-        );
-        job.published = true;
-        span.end();
-        this.events.record("job-published", {
-          job: job.job_id,
-          music: job.music_id,
-          chunk: job.chunk_index,
-          chunks: job.chunk_count,
-          attempt: job.attempt,
-          bytes: body.length,
-        });
-      });
+        await Promise.all(batch.map((job, k) => this.publishJob(music, job, inputs[k])));
+      }
     } finally {
       await source.close();
     }
     await this.store.save();
+  }
+
+  private async publishJob(music: MusicRecord, job: JobRecord, samples: Int16Array): Promise<void> {
+    job.attempt++;
+    const publishedAt = Date.now();
+    const span = tracer().startSpan(
+      `publish Job[${job.job_id}]`,
+      {
+        attributes: {
+          "encore.job_id": job.job_id,
+          "encore.chunk": job.chunk_index,
+          "encore.attempt": job.attempt,
+        },
+      },
+      extractTrace(music.trace ?? {}),
+    );
+    const { headers, body } = encodeJob({
+      jobId: job.job_id,
+      musicId: job.music_id,
+      chunkIndex: job.chunk_index,
+      chunkCount: job.chunk_count,
+      start: job.start,
+      end: job.end,
+      contextStart: job.context_start,
+      contextEnd: job.context_end,
+      epoch: job.epoch,
+      attempt: job.attempt,
+      engine: this.engine.name,
+      publishedAt,
+      samples,
+    });
+    // Before the SEND: a result may come back before the save after it (and a restart computes the same).
+    job.digest = headers["job-digest"];
+    job.published_at = publishedAt;
+    await this.link.publish(
+      this.queues.jobs,
+      { ...headers, ...injectTrace(inSpan(span)), ...JOB_QUEUE_ARGS, persistent: "true" },
+      body,
+    );
+    job.published = true;
+    span.end();
+    this.events.record("job-published", {
+      job: job.job_id,
+      music: job.music_id,
+      chunk: job.chunk_index,
+      chunks: job.chunk_count,
+      attempt: job.attempt,
+      bytes: body.length,
+    });
   }
 
   /** Tells workers the current epoch (at start, and after POST /reset): every job of an older one is cancelled. */
