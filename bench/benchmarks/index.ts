@@ -1,8 +1,15 @@
 import type { Benchmark } from "../suite/benchmark.js";
 import { parallelSpeedup } from "./parallel-speedup.js";
 import { resultBytes } from "./result-bytes.js";
+import { separationQualityBenchmark } from "./separation-quality.js";
 import { turnaround } from "./turnaround.js";
 import { workerStart } from "./worker-start.js";
 
 /** Every benchmark `npm run bench` runs, in this order. Adding one is adding its file and its line here. */
-export const BENCHMARKS: readonly Benchmark[] = [workerStart, turnaround, resultBytes, parallelSpeedup];
+export const BENCHMARKS: readonly Benchmark[] = [
+  workerStart,
+  turnaround,
+  resultBytes,
+  parallelSpeedup,
+  separationQualityBenchmark,
+];

@@ -35,8 +35,11 @@ export function figure(
   baseline: Figure["baseline"],
   better: Figure["better"],
   goal?: Goal,
+  /** For a figure on a log scale (dB): the linear quantity the ratio is taken of. */
+  linear: (v: number) => number = (v) => v,
 ): Figure {
-  const ratio = better === "lower" ? baseline.value / value : value / baseline.value;
+  const [a, b] = [linear(value), linear(baseline.value)];
+  const ratio = better === "lower" ? b / a : a / b;
   return {
     name,
     unit,

@@ -1,7 +1,7 @@
+import { seededRandom } from "../../src/audio/seeded-random.js";
 import { NEMESES } from "../nemesis/index.js";
 import type { ChaosSpec } from "../nemesis/nemesis.js";
 import type { ServerKind, WorkerKind } from "../scenario/scenario.js";
-import { seededRandom } from "../schedule/seeded-random.js";
 
 export interface ChaosOptions {
   workerKind: WorkerKind;

@@ -1,7 +1,7 @@
 import type { SongTones } from "../../src/audio/demo-song.js";
+import { seededRandom } from "../../src/audio/seeded-random.js";
 import { NEMESES } from "../nemesis/index.js";
 import type { Scenario, TargetSelector, WireTrigger } from "../scenario/scenario.js";
-import { seededRandom } from "./seeded-random.js";
 
 export interface PlannedFault {
   fault: string;

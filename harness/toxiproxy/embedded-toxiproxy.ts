@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { seededRandom } from "../schedule/seeded-random.js";
+import { seededRandom } from "../../src/audio/seeded-random.js";
 import { formatHostPort, loopbackListen } from "./address.js";
 import { toxiproxyHandler } from "./api-server.js";
 import { ProxyCollection } from "./proxy-collection.js";

@@ -15,7 +15,7 @@ export function separateChunk(engine: SeparationEngine, input: Int16Array, span:
       `chunk input has ${input.length} samples, expected ${(span.contextEnd - span.contextStart) * CHANNELS}`,
     );
   }
-  const stems = engine.separate(input);
+  const stems = engine.separate(input, span.contextStart);
   const from = (span.start - span.contextStart) * CHANNELS;
   const to = (span.end - span.contextStart) * CHANNELS;
   return Object.fromEntries(STEM_NAMES.map((name) => [name, stems[name].slice(from, to)])) as Stems;

@@ -60,7 +60,7 @@ runMain(async () => {
     const tracks = karaoke.map((t: { name: string }) => t.name).join(",");
     const reference = await spawnEntry(
       "separate",
-      ["--input", song, "--out", out, "--tracks", tracks],
+      ["--input", song, "--out", out, "--tracks", tracks, "--engine", cluster.settings.engine],
       process.env as Record<string, string>,
     );
     if (reference.exitCode !== 0) throw new Error("the single-process reference failed");

@@ -1,3 +1,4 @@
+import { ENGINES } from "../audio/engines/index.js";
 import {
   decimal,
   heartbeat,
@@ -192,9 +193,9 @@ export const SETTINGS = {
   engine: spec({
     env: "ENGINE",
     flag: "engine",
-    parse: oneOf("dsp"),
+    parse: oneOf(...Object.keys(ENGINES)),
     default: "dsp",
-    doc: "separation engine",
+    doc: "separation engine: `dsp` (time-domain filters, fast) or `stft` (frequency-domain masks, better separation)",
   }),
   workersHealthy: spec({
     env: "WORKERS_HEALTHY",

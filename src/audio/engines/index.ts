@@ -1,7 +1,11 @@
 import { dspEngine } from "./dsp-engine.js";
 import type { SeparationEngine } from "./engine.js";
+import { stftEngine } from "./stft-engine.js";
 
-export const ENGINES: Record<string, SeparationEngine> = { [dspEngine.name]: dspEngine };
+export const ENGINES: Record<string, SeparationEngine> = {
+  [dspEngine.name]: dspEngine,
+  [stftEngine.name]: stftEngine,
+};
 
 export function getEngine(name: string): SeparationEngine {
   const engine = ENGINES[name];
