@@ -10,7 +10,10 @@ import { testLink } from "../support/test-link.js";
 import { waitFor } from "../support/wait-for.js";
 import { publishWholeJob } from "../support/whole-job.js";
 
-/** Below one 6 s chunk's result (4 stems, 32-bit stereo: about 8.5 MB), above a 2 s one's (2.8 MB). */
+/**
+ * Below one 15 s chunk's result (at least 8 bytes a frame however narrowly its stems are stored: 5.3 MB),
+ * above a 2 s one's (at most 32 bytes a frame: 2.8 MB).
+ */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 let broker: LocalBroker;
@@ -37,7 +40,7 @@ afterAll(async () => {
 it("a result the broker refuses fails its song with the broker's words; the workers serve the next song", async () => {
   cluster = await TestCluster.start(broker, { splitMode: "per-worker", splitChunks: "1" });
   const workers = await cluster.startWorkers(2);
-  const big = await cluster.upload(makeSong(join(dir, "big.mp3"), 6, { title: "Big", artist: "Refused" }));
+  const big = await cluster.upload(makeSong(join(dir, "big.mp3"), 15, { title: "Big", artist: "Refused" }));
   await cluster.choose(big.music_id, [big.tracks[0]?.track_id ?? 0]);
   const failed = await waitFor(
     "the song with the refused result to fail",
@@ -70,14 +73,14 @@ it("a forged job under a real job id, whose result the broker refuses, is set as
     return jobs.length === 1 && jobs.every((j) => j.published) ? jobs : undefined;
   });
   if (!real) throw new Error("no job");
-  // 6 s of noise with a digest of its own (anyone can compute one): sound as a job, its result 8.5 MB.
+  // 15 s of noise with a digest of its own (anyone can compute one): sound as a job, its result over 5.3 MB.
   const link = testLink(broker);
   await link.start();
   await publishWholeJob(
     link,
     destinations(cluster.settings.queuePrefix).jobs,
     { jobId: real.job_id, musicId: real.music_id, epoch: real.epoch, engine: "dsp" },
-    Int16Array.from({ length: 6 * 44_100 * 2 }, (_, i) => ((i * 7919) % 20_000) - 10_000),
+    Int16Array.from({ length: 15 * 44_100 * 2 }, (_, i) => ((i * 7919) % 20_000) - 10_000),
   );
   await link.close();
   const workers = await cluster.startWorkers(2);
