@@ -3,7 +3,7 @@ import { budgetFor, ORIGINAL_TIMING, type ScenarioFamily } from "./family.js";
 export const crash: ScenarioFamily = {
   form: "crash-K-of-N",
   pattern: /^crash-(\d+)-of-(\d+)$/,
-  summary: "N workers, K of them SIGKILLed mid-job 20 s in, like the original's demo (crash-2-of-12)",
+  summary: "N workers, K of them SIGKILLed mid-job 100 s in, like the original's demo (crash-2-of-12)",
   build: (name, [k, n]) => ({
     name,
     description: `${n} workers, one chunk each, jobs of 2-3 minutes; ${k} workers killed (SIGKILL) ${ORIGINAL_TIMING.faultAt} s in, mid-job`,
