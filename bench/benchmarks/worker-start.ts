@@ -4,7 +4,8 @@ import { LocalBroker } from "../../src/broker/local-broker.js";
 import { loadSettings, settingsEnv } from "../../src/config/settings.js";
 import { forwardLines } from "../../src/process/forward-output.js";
 import { cliEntry, nodeArgsFor, stopChild } from "../../src/process/spawn-entry.js";
-import { type Benchmark, figure, median } from "../suite/benchmark.js";
+import { median } from "../scenario-runs.js";
+import { type Benchmark, figure } from "../suite/benchmark.js";
 
 const WORKERS = 12;
 const ROUNDS = 3;

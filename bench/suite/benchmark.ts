@@ -50,5 +50,3 @@ export function figure(
     ...(goal ? { goal: { text: goal.text, met: goal.reached(value, ratio) } } : {}),
   };
 }
-
-export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -1,7 +1,7 @@
 import { stat, truncate } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import ffmpeg from "fluent-ffmpeg";
-import { CHANNELS, SAMPLE_RATE } from "./pcm.js";
+import { BYTES_PER_FRAME, CHANNELS, SAMPLE_RATE } from "./pcm.js";
 
 /** All ffmpeg use goes through this module (fluent-ffmpeg over Debian's ffmpeg binary). */
 
@@ -62,8 +62,6 @@ function pcmCommand(path: string, maxSeconds: number | undefined, errors: string
   });
 }
 
-const FRAME_BYTES = 2 * CHANNELS;
-
 /** decodeToPcm, stopping after `maxSeconds` when given, and keeping ffmpeg's error reports. */
 export function decodeAudio(path: string, maxSeconds?: number): Promise<DecodedAudio> {
   return new Promise((resolve, reject) => {
@@ -77,7 +75,7 @@ export function decodeAudio(path: string, maxSeconds?: number): Promise<DecodedA
       )
       .on("end", () => {
         const all = Buffer.concat(chunks);
-        const whole = all.length - (all.length % FRAME_BYTES);
+        const whole = all.length - (all.length % BYTES_PER_FRAME);
         resolve({ samples: new Int16Array(Uint8Array.prototype.slice.call(all, 0, whole).buffer), errors });
       })
       .pipe(out, { end: true });
@@ -103,8 +101,8 @@ export async function decodeAudioToFile(
       .save(pcmFile);
   });
   const { size } = await stat(pcmFile);
-  if (size % FRAME_BYTES !== 0) await truncate(pcmFile, size - (size % FRAME_BYTES));
-  return { frames: Math.floor(size / FRAME_BYTES), errors };
+  if (size % BYTES_PER_FRAME !== 0) await truncate(pcmFile, size - (size % BYTES_PER_FRAME));
+  return { frames: Math.floor(size / BYTES_PER_FRAME), errors };
 }
 
 export function encodeMp3(wavPath: string, mp3Path: string): Promise<void> {

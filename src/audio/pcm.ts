@@ -2,6 +2,7 @@
 export const SAMPLE_RATE = 44_100;
 export const CHANNELS = 2;
 export const BYTES_PER_SAMPLE = 2;
+export const BYTES_PER_FRAME = BYTES_PER_SAMPLE * CHANNELS;
 
 export const STEM_NAMES = ["drums", "bass", "vocals", "other"] as const;
 export type StemName = (typeof STEM_NAMES)[number];

@@ -1,15 +1,13 @@
 import type { FileHandle } from "node:fs/promises";
-import { CHANNELS } from "../audio/pcm.js";
-
-const FRAME_BYTES = 2 * CHANNELS;
+import { BYTES_PER_FRAME } from "../audio/pcm.js";
 
 /** Frames [start, end) of a song's raw PCM file (16-bit interleaved stereo). */
 export async function readFrames(file: FileHandle, start: number, end: number): Promise<Int16Array> {
-  const bytes = (end - start) * FRAME_BYTES;
+  const bytes = (end - start) * BYTES_PER_FRAME;
   const buffer = Buffer.alloc(bytes);
   let read = 0;
   while (read < bytes) {
-    const { bytesRead } = await file.read(buffer, read, bytes - read, start * FRAME_BYTES + read);
+    const { bytesRead } = await file.read(buffer, read, bytes - read, start * BYTES_PER_FRAME + read);
     if (bytesRead === 0)
       throw new Error(`the song's PCM ends ${bytes - read} bytes short of frame ${end}: the file was cut`);
     read += bytesRead;
