@@ -1,16 +1,8 @@
-import { readFileSync } from "node:fs";
 import { monotonicMs } from "../../src/events/event-log.js";
+import { procStat } from "../../src/process/proc-stat.js";
 
 /** The process's state letter from /proc (R, S, T, Z, …), or undefined once it is gone. */
-export function processState(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The state follows the command name, which may contain spaces and parentheses.
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-  } catch {
-    return undefined;
-  }
-}
+export const processState = (pid: number): string | undefined => procStat(pid)?.state;
 
 export const isAlive = (pid: number) => {
   const state = processState(pid);

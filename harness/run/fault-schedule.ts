@@ -40,6 +40,7 @@ export class FaultSchedule {
   private readonly active = new Set<Active>();
   /** Timers set and not run yet. */
   private due = 0;
+  private heals = 0;
 
   constructor(
     private readonly plan: Plan,
@@ -116,9 +117,15 @@ export class FaultSchedule {
     for (const entry of [...this.active]) await this.heal(entry);
   }
 
+  /** Whether a fault was healed: only then can a target act late (a resumed zombie's result). */
+  get healedAny(): boolean {
+    return this.heals > 0;
+  }
+
   private async heal(entry: Active): Promise<void> {
     const heal = entry.nemesis.heal;
     if (!this.active.delete(entry) || !heal) return;
+    this.heals++;
     this.timeline.write("INFO", `Harness: healing ${entry.nemesis.name} of ${workerNames(entry.targets)}`);
     for (const t of entry.targets) {
       await this.operate(`heal ${entry.nemesis.name}`, t, entry.planned.params, undefined, () =>

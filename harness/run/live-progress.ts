@@ -66,6 +66,7 @@ export class LiveProgress {
   private shown = "";
   private lastPlain = 0;
   private songPercent = 0;
+  private after: string | undefined;
   private readonly started = Date.now();
 
   constructor(
@@ -85,6 +86,15 @@ export class LiveProgress {
     this.songPercent = percent;
   }
 
+  /**
+   * The workload is over: from now on the line says what the run waits for, not worker states, which the
+   * teardown makes stale (a killed worker's delivery stays open; its fault is gone once the faults stop).
+   */
+  workloadOver(percent: number, waitingFor: string): void {
+    this.songPercent = percent;
+    this.after = waitingFor;
+  }
+
   /** Prints a timeline line above the status line. */
   line(text: string): void {
     if (this.tty && this.shown) this.write("\r\x1b[K");
@@ -99,6 +109,12 @@ export class LiveProgress {
   }
 
   private tick(): void {
+    if (this.after !== undefined) {
+      this.show(
+        `[${((Date.now() - this.started) / 1000).toFixed(1)}s] song ${this.songPercent}% | ${this.after}`,
+      );
+      return;
+    }
     let state: Omit<ProgressState, "elapsedMs" | "songPercent">;
     try {
       state = progressFrom(loadHistory(this.eventsDir), this.workers, this.active());
@@ -110,6 +126,10 @@ export class LiveProgress {
       elapsedMs: Date.now() - this.started,
       songPercent: this.songPercent,
     });
+    this.show(text);
+  }
+
+  private show(text: string): void {
     if (this.tty) {
       this.shown = text;
       this.write(`\r\x1b[K${text}`);

@@ -144,8 +144,8 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     ? Promise.resolve(opts.sharedBroker)
     : startBroker(opts, log, cleanup);
   // While the broker's processes boot.
-  const files = makeSongs(scenario, seed, plan, opts.outDir);
-  const { broker, why } = await brokerStarting;
+  const songsMade = makeSongs(scenario, seed, plan, opts.outDir);
+  const [{ broker, why }, files] = await Promise.all([brokerStarting, songsMade]);
   if (crashesBroker(scenario) && !broker.crash) {
     throw new EnvironmentError(
       `scenario ${scenario.name} crashes the broker, which the ${broker.kind} environment cannot do: use --broker local`,
@@ -246,6 +246,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const progressTimer = setInterval(() => progress.song(client.progress), 250);
   await client.run((t0) => faults?.start(t0));
   clearInterval(progressTimer);
+  progress.workloadOver(client.progress, "workload over: outputs, queues and the broker's counters settling");
   clock.lap("workload");
   const references = new References(opts.outDir);
   cleanup.add("reference runs", () => references.settled());
@@ -253,7 +254,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     if (song.done) references.start(song.label, song.file, song.tracks);
   // Zombies act when healed: let every heal happen and every late result reach the server before judging.
   await faults.settled();
-  await sleep(1000);
+  if (faults.healedAny) await sleep(1000);
   clock.lap("faults healed, late results in");
   loopDelay.disable();
   for (const trigger of triggers?.unfired ?? [])

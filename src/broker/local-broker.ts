@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../log/logger.js";
+import { groupRuns } from "../process/proc-stat.js";
 import { brokerPorts } from "./broker-ports.js";
 import { portIsFree } from "./free-port.js";
 import { waitForStomp } from "./stomp-probe.js";
@@ -322,11 +323,7 @@ export function parseQueueNames(printed: string): string[] {
 async function groupGone(group: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    try {
-      process.kill(-group, 0);
-    } catch {
-      return;
-    }
+    if (!groupRuns(group)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   try {
