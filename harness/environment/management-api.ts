@@ -82,29 +82,6 @@ export async function settledQueueStats(
 }
 
 /**
- * Quiescence before judging: waits (while every process still runs) until each queue has been seen empty twice
- * in a row, so work still queued (say, jobs published again after a server restart) is done rather than cut
- * off. Returns the queues that still held messages when the time ran out.
- */
-export async function awaitDrained(
-  broker: BrokerHandle,
-  queues: readonly string[],
-  timeoutMs: number,
-): Promise<QueueStats[]> {
-  const deadline = Date.now() + timeoutMs;
-  let emptyReadings = 0;
-  for (;;) {
-    const stats = (await Promise.all(queues.map((q) => queueStats(broker, q).catch(() => undefined)))).filter(
-      (s): s is QueueStats => s !== undefined,
-    );
-    const busy = stats.filter((s) => s.ready + s.unacked > 0);
-    emptyReadings = busy.length === 0 ? emptyReadings + 1 : 0;
-    if (emptyReadings >= 2 || Date.now() > deadline) return busy;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/**
  * Deletes a run's queues once it has been read, so a broker shared by a suite or a soak does not carry every
  * earlier run's queues (each quorum queue is a Raft log of its own). A queue already gone is fine.
  */

@@ -10,7 +10,7 @@ import { WorkloadRunner } from "../client/workload.js";
 import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import { ClusterProcesses } from "../environment/cluster-processes.js";
 import { LinkProxies } from "../environment/link-proxies.js";
-import { awaitDrained, deleteQueues, settledQueueStats } from "../environment/management-api.js";
+import { deleteQueues, settledQueueStats } from "../environment/management-api.js";
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
 import { startToxiproxy } from "../environment/toxiproxy-provider.js";
 import { OperationLog } from "../history/operations.js";
@@ -54,7 +54,9 @@ export interface RunOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long the cluster may take, after the workload, to finish what is still queued before it is judged. */
-const QUIESCE_MS = 20_000;
+const QUIESCE_MS = 30_000;
+/** How long the broker's counters must hold still to be read (they lag: see settledQueueStats). */
+const COUNTERS_STILL_MS = 3000;
 
 /** Chunks a song of `seconds` must become, from the scenario alone (not from the product's own split code). */
 export function expectedChunks(scenario: Scenario, seconds: number): number {
@@ -272,22 +274,23 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const counted = [`${prefix}.jobs`, `${prefix}.results`];
   const runQueues = [...counted, `${prefix}.dead-letter`];
   // Downloads change no queue, so they run while the broker's queues drain and its counters settle.
-  const settledLive = (async () => {
-    const busy = await awaitDrained(broker, counted, QUIESCE_MS);
-    for (const q of busy)
-      timeline.write(
-        "WARNING",
-        `Harness: ${q.queue} still holds ${q.ready} ready and ${q.unacked} unacked messages ${QUIESCE_MS / 1000} s after the workload ended`,
-      );
-    // A channel that closes can take its last counts with it: read the counters while every connection is
-    // still up and idle, then the end state once nobody can change it any more.
-    return settledQueueStats(broker, counted, counted)
-      .then(([jobs, results]) => ({ at: monotonicMs(), jobs, results }))
-      .catch((error: Error) => {
-        timeline.write("WARNING", `Harness: the broker's counters could not be read live: ${error.message}`);
-        return undefined;
-      });
-  })();
+  // One wait for both: the queues empty (work still queued, say jobs published again after a server restart,
+  // is done rather than cut off) and the counters still. A channel that closes can take its last counts with
+  // it: they are read while every connection is still up and idle, the end state once nobody can change it.
+  const settledLive = settledQueueStats(broker, counted, counted, COUNTERS_STILL_MS, QUIESCE_MS)
+    .then(([jobs, results]) => {
+      for (const q of [jobs, results])
+        if (q && q.ready + q.unacked > 0)
+          timeline.write(
+            "WARNING",
+            `Harness: ${q.queue} still holds ${q.ready} ready and ${q.unacked} unacked messages ${QUIESCE_MS / 1000} s after the workload ended`,
+          );
+      return { at: monotonicMs(), jobs, results };
+    })
+    .catch((error: Error) => {
+      timeline.write("WARNING", `Harness: the broker's counters could not be read live: ${error.message}`);
+      return undefined;
+    });
   const [live] = await Promise.all([settledLive, downloaded]);
   clock.lap("outputs downloaded, queues drained, live counters settled");
   await faults.stop();
@@ -295,7 +298,12 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   clock.lap("processes stopped");
   let brokerStats: CheckInput["broker"];
   try {
-    const [jobs, results, deadLetter] = await settledQueueStats(broker, runQueues, counted);
+    const [jobs, results, deadLetter] = await settledQueueStats(
+      broker,
+      runQueues,
+      counted,
+      COUNTERS_STILL_MS,
+    );
     brokerStats = { jobs, results, deadLetter, ...(live ? { live } : {}) };
   } catch (error) {
     brokerStats = { error: (error as Error).message };
