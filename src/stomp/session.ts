@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import stompit from "stompit";
+import { MessageBody } from "./message-body.js";
 
 export interface ConnectOptions {
   host: string;
@@ -132,11 +133,10 @@ export class StompSession {
     return this.receipted(this.receiptTimeoutMs, (receipt) => {
       this.client.subscribe({ ...headers, destination, id, receipt }, (error, message) => {
         if (error) return;
-        const chunks: Buffer[] = [];
-        message.on("data", (chunk: Buffer) => chunks.push(chunk));
-        message.on("end", () =>
-          onMessage((message as unknown as { headers: Headers }).headers, Buffer.concat(chunks)),
-        );
+        const { headers } = message as unknown as { headers: Headers };
+        const body = new MessageBody(headers["content-length"]);
+        message.on("data", (chunk: Buffer) => body.add(chunk));
+        message.on("end", () => onMessage(headers, body.end()));
         message.on("error", () => {});
       });
     }).then(() => id);
