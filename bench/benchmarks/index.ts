@@ -1,4 +1,6 @@
 import type { Benchmark } from "../suite/benchmark.js";
+import { jobOverhead } from "./job-overhead.js";
+import { longSong } from "./long-song.js";
 import { parallelSpeedup } from "./parallel-speedup.js";
 import { resultBytes } from "./result-bytes.js";
 import { separationQualityBenchmark } from "./separation-quality.js";
@@ -11,5 +13,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   turnaround,
   resultBytes,
   parallelSpeedup,
+  jobOverhead,
+  longSong,
   separationQualityBenchmark,
 ];

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { ENGINES } from "../../src/audio/engines/index.js";
+import { SEPARATING_ENGINES } from "../../src/audio/engines/index.js";
 import { freePort } from "../../src/broker/free-port.js";
 import { fromRoot } from "../../src/process/project-paths.js";
 import { nodeArgsFor } from "../../src/process/spawn-entry.js";
@@ -14,15 +14,16 @@ const DEMO_LINE = /song through (\d+) workers in ([\d.]+)\[s\]; single-process r
 const SAME_LINE = /equals the reference within (\d+) LSB/;
 
 /**
- * `npm run demo` with a 180 s song on 4 workers, per engine: the cluster's time from the choice of tracks to the
- * final mix against the single-process reference on the same file, run right after it on the same machine.
+ * `npm run demo` with a 180 s song on 4 workers, per engine that separates: the cluster's time from the choice of
+ * tracks to the final mix against the single-process reference on the same file, run right after it on the same
+ * machine.
  */
 export const parallelSpeedup: Benchmark = {
   name: "parallel-speedup",
   description: `a ${SONG_SECONDS} s song on ${WORKERS} workers against the single-process reference, per engine`,
   async run() {
     const figures: Figure[] = [];
-    for (const engine of Object.keys(ENGINES)) {
+    for (const { name: engine } of SEPARATING_ENGINES) {
       const data = mkdtempSync(join(tmpdir(), "encore-bench-demo-"));
       const demo = await execa(
         process.execPath,

@@ -1,5 +1,5 @@
 import { dspEngine } from "../../src/audio/engines/dsp-engine.js";
-import { ENGINES } from "../../src/audio/engines/index.js";
+import { SEPARATING_ENGINES } from "../../src/audio/engines/index.js";
 import { KNOWN_STEMS_SONGS, knownStemsSong } from "../../src/audio/known-stems-song.js";
 import { CHANNELS, SAMPLE_RATE } from "../../src/audio/pcm.js";
 import { separateWhole } from "../../src/audio/separate-chunk.js";
@@ -20,7 +20,7 @@ export const separationQualityBenchmark: Benchmark = {
   description: "vocals and karaoke SNR against the known stems, and time for 180 s, each engine against dsp",
   async run() {
     const figures: Figure[] = [];
-    const others = Object.values(ENGINES).filter((engine) => engine !== dspEngine);
+    const others = SEPARATING_ENGINES.filter((engine) => engine !== dspEngine);
     for (const recipe of KNOWN_STEMS_SONGS) {
       const song = knownStemsSong(recipe);
       const base = separationQuality(song.stems, separateWhole(dspEngine, song.mix));

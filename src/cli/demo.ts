@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { maxDifference } from "../audio/compare-wav.js";
 import { makeSong } from "../audio/demo-song.js";
 import { EmbeddedCluster } from "../cluster/embedded-cluster.js";
+import { karaokeThroughCluster } from "../cluster/karaoke-run.js";
 import { SettingError } from "../config/settings.js";
 import { createLogger, seconds } from "../log/logger.js";
 import { spawnEntry } from "../process/spawn-entry.js";
@@ -28,36 +29,13 @@ runMain(async () => {
       title: "Encore Demo",
       artist: "The Sine Waves",
     });
-    const api = async (path: string, init?: RequestInit) => {
-      const res = await fetch(`${cluster.url}${path}`, init);
-      const body = await res.json();
-      if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${path}: ${res.status} ${JSON.stringify(body)}`);
-      return body;
-    };
-    const music = await api("/music", {
-      method: "POST",
-      headers: { "content-type": "application/octet-stream" },
-      body: readFileSync(song),
-    });
-    const karaoke = music.tracks.filter((t: { name: string }) => t.name !== "vocals");
-    const started = Date.now();
-    await api(`/music/${music.music_id}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(karaoke.map((t: { track_id: number }) => t.track_id)),
-    });
-    let state = await api(`/music/${music.music_id}`);
-    while (state.status !== "done") {
-      if (state.status === "failed") throw new Error(`the song failed: ${state.error}`);
-      await new Promise((r) => setTimeout(r, 250));
-      state = await api(`/music/${music.music_id}`);
-    }
-    const clusterMs = Date.now() - started;
-    const final = Buffer.from(await (await fetch(`${cluster.url}${state.final}`)).arrayBuffer());
+    const run = await karaokeThroughCluster(cluster.url, song);
+    const clusterMs = run.ms;
+    const final = Buffer.from(await (await fetch(`${cluster.url}${run.final}`)).arrayBuffer());
 
     const referenceStarted = Date.now();
     const out = join(work, "reference");
-    const tracks = karaoke.map((t: { name: string }) => t.name).join(",");
+    const tracks = run.tracks.join(",");
     const reference = await spawnEntry(
       "separate",
       ["--input", song, "--out", out, "--tracks", tracks, "--engine", cluster.settings.engine],
@@ -72,7 +50,7 @@ runMain(async () => {
     );
     log.info(`Demo: karaoke track equals the reference within ${diff} LSB, same length (${tracks})`);
     log.info(
-      `Demo: download it at ${cluster.url}${state.final_mp3} while the cluster runs (npm start), or from ${cluster.settings.dataDir}/music/${music.music_id}/out/`,
+      `Demo: download it at ${cluster.url}${run.finalMp3} while the cluster runs (npm start), or from ${cluster.settings.dataDir}/music/${run.musicId}/out/`,
     );
     if (diff > 1) throw new Error(`the distributed result differs from the reference by ${diff} LSB`);
   } catch (error) {

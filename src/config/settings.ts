@@ -195,7 +195,7 @@ export const SETTINGS = {
     flag: "engine",
     parse: oneOf(...Object.keys(ENGINES)),
     default: "dsp",
-    doc: "separation engine: `dsp` (time-domain filters, fast) or `stft` (frequency-domain masks, better separation)",
+    doc: "separation engine: `dsp` (time-domain filters, fast), `stft` (frequency-domain masks, better separation) or `passthrough` (no separation: the whole mix as `other`, for measuring the cluster's own cost per job)",
   }),
   workersHealthy: spec({
     env: "WORKERS_HEALTHY",
