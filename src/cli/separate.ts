@@ -6,28 +6,31 @@ import { mixStems } from "../audio/merge.js";
 import { CHANNELS, SAMPLE_RATE, STEM_NAMES, type StemName } from "../audio/pcm.js";
 import { separateWhole } from "../audio/separate-chunk.js";
 import { encodeWav } from "../audio/wav.js";
-import { parseFlags, SettingError } from "../config/settings.js";
+import { parseFlags, SETTINGS, SettingError } from "../config/settings.js";
 import { seconds } from "../log/logger.js";
 import { runMain } from "./run-main.js";
 
 /**
  * The single-process reference: the same engine on the whole song at once, no broker. Writes one WAV per stem
  * and final.wav/final.mp3 of the chosen tracks; the distributed result must equal it.
- *   npm run separate -- --input song.mp3 --out DIR [--tracks drums,bass,other] [--engine dsp]
+ *   npm run separate -- --input song.mp3 --out DIR [--tracks drums,bass,other] [--engine stft|dsp]
  */
 runMain(async () => {
   const flags = parseFlags(process.argv.slice(2));
   const input = flags.get("input");
   const out = flags.get("out");
   if (!input || !out)
-    throw new SettingError("usage: npm run separate -- --input FILE --out DIR [--tracks a,b] [--engine dsp]");
+    throw new SettingError(
+      "usage: npm run separate -- --input FILE --out DIR [--tracks a,b] [--engine stft|dsp]",
+    );
   const tracks = (flags.get("tracks") ?? STEM_NAMES.join(",")).split(",") as StemName[];
   const bad = tracks.find((t) => !STEM_NAMES.includes(t));
   if (bad)
     throw new SettingError(
       `bad setting --tracks="${flags.get("tracks")}": "${bad}" is not one of ${STEM_NAMES.join(", ")}`,
     );
-  const engine = getEngine(flags.get("engine") ?? "dsp");
+  // ENGINE as for the workers, so a reference made beside a cluster uses the same engine unless told otherwise.
+  const engine = getEngine(flags.get("engine") ?? process.env.ENGINE ?? SETTINGS.engine.default);
   const started = Date.now();
   const song = await decodeToPcm(input);
   const stems = separateWhole(engine, song);

@@ -194,8 +194,8 @@ export const SETTINGS = {
     env: "ENGINE",
     flag: "engine",
     parse: oneOf(...Object.keys(ENGINES)),
-    default: "dsp",
-    doc: "separation engine: `dsp` (time-domain filters, fast), `stft` (frequency-domain masks, better separation) or `passthrough` (no separation: the whole mix as `other`, for measuring the cluster's own cost per job)",
+    default: "stft",
+    doc: "separation engine: `stft` (frequency-domain masks, better separation), `dsp` (time-domain filters, cruder) or `passthrough` (no separation: the whole mix as `other`, for measuring the cluster's own cost per job)",
   }),
   workersHealthy: spec({
     env: "WORKERS_HEALTHY",
