@@ -17,11 +17,5 @@ export function int16View(bytes: Buffer): Int16Array {
   return new Int16Array(Uint8Array.from(bytes).buffer);
 }
 
-export function int32View(bytes: Buffer): Int32Array {
-  if (bytes.length % 4 !== 0) throw new Error(`PCM byte count ${bytes.length} is not a multiple of 4`);
-  if (bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  return new Int32Array(Uint8Array.from(bytes).buffer);
-}
-
 export const asBuffer = (view: Int16Array | Int32Array) =>
   Buffer.from(view.buffer, view.byteOffset, view.byteLength);

@@ -23,7 +23,8 @@ export interface DoneResult extends ResultBase {
   finishedAt: number;
   /** Part of the processing time that was the synthetic model delay (WORKER_MIN_JOB_MS). */
   syntheticMs: number;
-  stems: Stems;
+  /** The stems, or their body already encoded (a worker's CPU thread writes it block by block). */
+  stems: Stems | Buffer;
 }
 
 /** A job the server sent could not be done and was dead-lettered (delivered too often, its result refused). */
@@ -62,9 +63,9 @@ export function encodeResult(result: ResultMessage): { headers: Headers; body: B
       "finished-at": String(result.finishedAt),
       "synthetic-ms": String(result.syntheticMs),
       stems: STEM_NAMES.join(","),
-      "content-type": "application/x-encore-stems;format=compact1",
+      "content-type": "application/x-encore-stems;format=blocks",
     },
-    body: encodeStems(result.stems),
+    body: Buffer.isBuffer(result.stems) ? result.stems : encodeStems(result.stems),
   };
 }
 

@@ -1,7 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import { getEngine } from "../audio/engines/index.js";
-import type { Stems } from "../audio/pcm.js";
-import { type ChunkSpan, separateChunk } from "../audio/separate-chunk.js";
+import { type ChunkSpan, separateChunkBody } from "../audio/separate-chunk.js";
 import { type MixdownPlan, mixdown } from "../server/mixdown.js";
 
 /** The CPU-heavy steps of the product, as plain data a thread can take. */
@@ -10,7 +9,14 @@ export type CpuTask =
   | { task: "separate"; engine: string; input: Int16Array; span: ChunkSpan; burnMs: number }
   | { task: "mixdown"; plan: MixdownPlan };
 
-export type CpuReply = { id: number; stems?: Stems } | { id: number; error: string };
+/** `body`: a separated chunk's result body, its ArrayBuffer transferred (never copied between the threads). */
+export type CpuReply = { id: number; body?: Uint8Array } | { id: number; error: string };
+
+/**
+ * A full collection (CpuThread sets --expose-gc before it makes this thread). Each block an engine separates leaves tens of MB of typed arrays, which V8 frees only once
+ * about 32 MB of them are waiting; collected after each block, a worker holds one block's garbage, not several.
+ */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 /** Spins for `ms`: work the thread cannot interleave with anything, as a real model's is. */
 function burn(ms: number): number {
@@ -20,22 +26,22 @@ function burn(ms: number): number {
   return spins;
 }
 
-async function run(task: CpuTask): Promise<Stems | undefined> {
+async function run(task: CpuTask): Promise<Uint8Array | undefined> {
   if (task.task === "mixdown") {
     await mixdown(task.plan);
     return undefined;
   }
   burn(task.burnMs);
-  return separateChunk(getEngine(task.engine), task.input, task.span);
+  return separateChunkBody(getEngine(task.engine), task.input, task.span, { afterBlock: collectGarbage });
 }
 
 parentPort?.on("message", async (request: CpuTask & { id: number }) => {
   let reply: CpuReply;
   try {
-    reply = { id: request.id, stems: await run(request) };
+    reply = { id: request.id, body: await run(request) };
   } catch (error) {
     reply = { id: request.id, error: (error as Error).message };
   }
-  const stems = "stems" in reply ? reply.stems : undefined;
-  parentPort?.postMessage(reply, stems ? Object.values(stems).map((s) => s.buffer as ArrayBuffer) : []);
+  const body = "body" in reply ? reply.body : undefined;
+  parentPort?.postMessage(reply, body ? [body.buffer as ArrayBuffer] : []);
 });

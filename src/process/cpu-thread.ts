@@ -1,5 +1,5 @@
+import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
-import type { Stems } from "../audio/pcm.js";
 import type { ChunkSpan } from "../audio/separate-chunk.js";
 import type { MixdownPlan } from "../server/mixdown.js";
 import type { CpuReply, CpuTask } from "./cpu-thread-main.js";
@@ -12,7 +12,7 @@ const THREAD_ENTRY = RUNS_COMPILED
   : new URL("./cpu-thread-entry.mjs", import.meta.url);
 
 interface Pending {
-  resolve: (stems: Stems | undefined) => void;
+  resolve: (body: Uint8Array | undefined) => void;
   reject: (error: Error) => void;
 }
 
@@ -26,10 +26,15 @@ export class CpuThread {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
 
-  async separate(engine: string, input: Int16Array, span: ChunkSpan, burnMs = 0): Promise<Stems> {
-    const stems = await this.run({ task: "separate", engine, input, span, burnMs });
-    if (!stems) throw new Error("the CPU thread returned no stems");
-    return stems;
+  /**
+   * The chunk's result body (stem-body-format.ts). `input` stays the caller's: the thread gets a copy of just its
+   * samples (a clone of a view would copy its whole ArrayBuffer), transferred.
+   */
+  async separate(engine: string, input: Int16Array, span: ChunkSpan, burnMs = 0): Promise<Buffer> {
+    const copy = input.slice();
+    const body = await this.run({ task: "separate", engine, input: copy, span, burnMs }, [copy.buffer]);
+    if (!body) throw new Error("the CPU thread returned no result body");
+    return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   }
 
   async mixdown(plan: MixdownPlan): Promise<void> {
@@ -42,16 +47,19 @@ export class CpuThread {
     await thread?.terminate();
   }
 
-  private run(task: CpuTask): Promise<Stems | undefined> {
+  private run(task: CpuTask, transfer: ArrayBuffer[] = []): Promise<Uint8Array | undefined> {
     const thread = this.thread ?? this.start();
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      thread.postMessage({ ...task, id });
+      thread.postMessage({ ...task, id }, transfer);
     });
   }
 
   private start(): Worker {
+    // Worker threads refuse --expose-gc in execArgv, but a thread made after the flag is set has `gc`: the thread
+    // collects after each block it separates (see cpu-thread-main.ts). The process's own context is not changed.
+    v8.setFlagsFromString("--expose-gc");
     const thread = new Worker(THREAD_ENTRY);
     // An idle thread must not keep a stopping process alive.
     thread.unref();
@@ -60,7 +68,7 @@ export class CpuThread {
       if (!pending) return;
       this.pending.delete(reply.id);
       if ("error" in reply) pending.reject(new Error(reply.error));
-      else pending.resolve(reply.stems);
+      else pending.resolve(reply.body);
     });
     const fail = (error: Error) => {
       if (this.thread === thread) this.thread = undefined;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { encodeMp3 } from "../audio/ffmpeg.js";
 import { inSongOrder, mixStems } from "../audio/merge.js";
 import { asBuffer, CHANNELS, STEM_NAMES, type StemName } from "../audio/pcm.js";
-import { decodeStems } from "../audio/stem-codec.js";
+import { stemBlocks } from "../audio/stem-blocks.js";
 import { wavHeader } from "../audio/wav.js";
 import { openAtomic } from "./atomic-write.js";
 import type { MusicRecord, StateStore } from "./state-store.js";
@@ -36,8 +36,9 @@ export function mixdownPlan(store: StateStore, music: MusicRecord): MixdownPlan 
 
 /**
  * Merge: the accepted result of every chunk, in song order (refusing gaps, repeats and wrong lengths), into one
- * WAV per stem, served as the instrument tracks, and final.wav of the chosen ones. One chunk at a time, so the
- * memory it takes does not grow with the song.
+ * WAV per stem, served as the instrument tracks, and final.wav of the chosen ones. A chunk's result is read whole
+ * but decoded a block at a time, each block's outputs written before the next is decoded, so the memory it
+ * takes is one compact result and one block's stems, whatever the song's and the chunks' length.
  */
 export async function mixdown(plan: MixdownPlan): Promise<void> {
   const chunks = inSongOrder(plan.frames, plan.chunks);
@@ -50,8 +51,9 @@ export async function mixdown(plan: MixdownPlan): Promise<void> {
     const header = wavHeader(plan.frames * CHANNELS * 2);
     await Promise.all(files.map((file) => file.write(header)));
     for (const { jobId, start, end } of chunks) {
-      const stems = decodeStems(await readFile(resultIn(plan.musicDir, jobId)), end - start);
-      await Promise.all(outputs.map((o, k) => files[k].write(asBuffer(mixStems(stems, o.chosen)))));
+      for (const { stems } of stemBlocks(await readFile(resultIn(plan.musicDir, jobId)), end - start)) {
+        await Promise.all(outputs.map((o, k) => files[k].write(asBuffer(mixStems(stems, o.chosen)))));
+      }
     }
   } catch (error) {
     await Promise.all(files.map((file) => file.abort()));

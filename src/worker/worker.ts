@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { context } from "@opentelemetry/api";
-import type { Stems } from "../audio/pcm.js";
 import type { Settings } from "../config/settings.js";
 import { createEventLog, type EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
@@ -285,10 +284,10 @@ export class Worker {
     const ids = { job: job.jobId, music: job.musicId, chunk: job.chunkIndex };
     this.events.record("work-started", ids);
     const timing = { computeMs: 0, syntheticMs: 0 };
-    const stems = await this.separate(job, startedAt, timing);
+    const stemsBody = await this.separate(job, startedAt, timing);
     const { computeMs, syntheticMs } = timing;
     this.events.record("work-finished", { ...ids, computeMs, syntheticMs });
-    if (stems === undefined || job.epoch < this.cancelledBefore) {
+    if (stemsBody === undefined || job.epoch < this.cancelledBefore) {
       this.log.warn(
         `${this.name}: Job[${job.jobId}] was cancelled by a reset while running - stopped after ${((Date.now() - startedAt) / 1000).toFixed(2)}[s], discarded`,
       );
@@ -308,7 +307,7 @@ export class Worker {
       startedAt,
       finishedAt: Date.now(),
       syntheticMs,
-      stems,
+      stems: stemsBody,
       jobDigest: job.digest,
     };
     const { headers, body } = encodeResult(result);
@@ -326,23 +325,24 @@ export class Worker {
   }
 
   /**
-   * The engine's work, then the synthetic model time; undefined when a reset cancelled the job meanwhile: it stops
-   * the work at once (the thread is ended, the next job starts another) and cuts the wait short.
+   * The engine's work (the result's body, encoded on the CPU thread), then the synthetic model time; undefined when
+   * a reset cancelled the job meanwhile: it stops the work at once (the thread is ended, the next job starts
+   * another) and cuts the wait short.
    */
   private async separate(
     job: ReceivedJob,
     startedAt: number,
     timing: { computeMs: number; syntheticMs: number },
-  ): Promise<Stems | undefined> {
+  ): Promise<Buffer | undefined> {
     const cancel = new AbortController();
     this.running = { epoch: job.epoch, cancel };
     cancel.signal.addEventListener("abort", () => void this.engine.close(), { once: true });
     try {
-      const stems = await this.engine.separate(job.engine, job.samples, job, this.settings.workerCpuMs);
+      const body = await this.engine.separate(job.engine, job.samples, job, this.settings.workerCpuMs);
       timing.computeMs = Date.now() - startedAt;
       timing.syntheticMs = Math.max(0, this.settings.workerMinJobMs - timing.computeMs);
       if (timing.syntheticMs > 0) await sleep(timing.syntheticMs, undefined, { signal: cancel.signal });
-      return stems;
+      return body;
     } catch (error) {
       if (cancel.signal.aborted) return undefined;
       throw error;

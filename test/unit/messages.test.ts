@@ -125,7 +125,7 @@ describe("result messages", () => {
   });
 
   it.each([
-    [{ frames: "11" }, /expected \d+ for 11 frames/],
+    [{ frames: "11" }, /blocks of 10 frames, expected 11/],
     [{ stems: "vocals,drums,bass,other" }, /stems are/],
     [{ "job-redelivered": "maybe" }, /expected true or false/],
     [{ "encore-type": "nope" }, /expected job-done or job-failed/],
