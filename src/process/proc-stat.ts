@@ -24,8 +24,29 @@ export function groupStates(group: number): string[] {
 }
 
 /**
+ * Whether the process still runs: some thread of it is not a zombie. A multi-threaded process's first thread
+ * shows Z as soon as it exits, while the others still run and hold its sockets; the process's files close only
+ * when its last thread is gone.
+ */
+export function processRuns(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((tid) => {
+      const state = procStat(Number(tid))?.state;
+      return state !== undefined && state !== "Z" && state !== "X";
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Whether any process of the group still runs. A zombie does not: it holds no port or registration any
  * more, and an orphaned one waits for PID 1 to reap it, which took over a second in these containers.
  */
-export const groupRuns = (group: number): boolean =>
-  groupStates(group).some((state) => state !== "Z" && state !== "X");
+export function groupRuns(group: number): boolean {
+  for (const entry of readdirSync("/proc")) {
+    if (/^\d+$/.test(entry) && procStat(Number(entry))?.group === group && processRuns(Number(entry)))
+      return true;
+  }
+  return false;
+}

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { groupRuns, groupStates, procStat } from "../../src/process/proc-stat.js";
+import { groupRuns, groupStates, processRuns, procStat } from "../../src/process/proc-stat.js";
 
 describe("a process group's state from /proc", () => {
   it("runs while a member runs, and no longer once only a zombie is left", async () => {
@@ -12,12 +13,18 @@ describe("a process group's state from /proc", () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(procStat(group)).toEqual({ state: "S", group });
       expect(groupStates(group).sort()).toEqual(["S", "Z"]);
+      const zombie = readdirSync("/proc").find(
+        (entry) => /^\d+$/.test(entry) && procStat(Number(entry))?.group === group && Number(entry) !== group,
+      );
+      expect(processRuns(Number(zombie))).toBe(false);
+      expect(processRuns(group)).toBe(true);
       expect(groupRuns(group)).toBe(true);
     } finally {
       leader.kill("SIGKILL");
     }
     await once(leader, "exit");
     expect(procStat(group)).toBeUndefined();
+    expect(processRuns(group)).toBe(false);
     // The orphaned zombie may or may not have been reaped by now: either way nothing of the group runs.
     expect(groupRuns(group)).toBe(false);
   });
