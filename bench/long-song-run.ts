@@ -2,12 +2,14 @@ import { readFileSync, rmSync, statSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isJsonObject, type JsonObject } from "../harness/json-object.js";
 import { makeSongAsync } from "../src/audio/demo-song.js";
 import { freePort } from "../src/broker/free-port.js";
 import type { LocalBroker } from "../src/broker/local-broker.js";
 import { loadSettings, settingsEnv } from "../src/config/settings.js";
 import { type Child, spawnEntry, stopChild } from "../src/process/spawn-entry.js";
 import { waitForHealth } from "../src/process/wait-for-health.js";
+import { statusMb } from "./proc-status.js";
 
 /** Memory of one long song's trip through a fresh server and workers, in MB (the broker's from its own API). */
 export interface LongSongMemory {
@@ -27,14 +29,9 @@ export interface LongSongMemory {
   brokerAlarmRaised: boolean;
 }
 
-const statusKb = (field: string, pid: number) =>
-  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-const mb = (kB: number) => kB / 1024;
-
-function objectOf(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new Error(`${what} answered ${JSON.stringify(value)}`);
-  return value as Record<string, unknown>;
+function objectOf(value: unknown, what: string): JsonObject {
+  if (!isJsonObject(value)) throw new Error(`${what} answered ${JSON.stringify(value)}`);
+  return value;
 }
 
 interface BrokerMemory {
@@ -122,11 +119,11 @@ export async function longSongMemory(
     // Workers connect within seconds of the server; their idle size is read once every one has started.
     await new Promise((r) => setTimeout(r, 3000));
     const pid = server.pid ?? 0;
-    const serverIdleKb = statusKb("VmRSS", pid);
-    const workerIdleKb = Math.max(...workers.map((w) => statusKb("VmRSS", w.pid ?? 0)));
+    const serverIdleMb = statusMb(pid, "VmRSS");
+    const workerIdleMb = Math.max(...workers.map((w) => statusMb(w.pid ?? 0, "VmRSS")));
     const brokerIdle = await brokerMemory(broker);
     const upload = await sampled(
-      () => statusKb("VmRSS", pid),
+      () => statusMb(pid, "VmRSS"),
       50,
       fetch(`${url}/music`, {
         method: "POST",
@@ -135,7 +132,7 @@ export async function longSongMemory(
       }).then(async (res) => ({ status: res.status, body: objectOf(await res.json(), "POST /music") })),
     );
     let outcome = `upload refused: ${JSON.stringify(upload.value.body)}`;
-    let processingKb = 0;
+    let processingMb = 0;
     let brokerPeak = brokerIdle.usedMb;
     let alarm = brokerIdle.alarm;
     let processingSeconds = 0;
@@ -148,7 +145,7 @@ export async function longSongMemory(
         body: JSON.stringify([1, 2, 4]),
       }).then(() => waitSong(url, id));
       const [serverRun, brokerRun] = await Promise.all([
-        sampled(() => statusKb("VmRSS", pid), 50, chosen),
+        sampled(() => statusMb(pid, "VmRSS"), 50, chosen),
         sampled(
           async () => {
             const now = await brokerMemory(broker);
@@ -161,7 +158,7 @@ export async function longSongMemory(
       ]);
       processingSeconds = (performance.now() - started) / 1000;
       outcome = serverRun.value;
-      processingKb = serverRun.peak;
+      processingMb = serverRun.peak;
       brokerPeak = brokerRun.peak;
     }
     return {
@@ -170,11 +167,11 @@ export async function longSongMemory(
       uploadStatus: upload.value.status,
       outcome,
       processingSeconds,
-      serverIdleMb: mb(serverIdleKb),
-      serverUploadPeakMb: mb(upload.peak),
-      serverProcessingPeakMb: mb(processingKb),
-      workerIdleMb: mb(workerIdleKb),
-      workerPeakMb: mb(Math.max(...workers.map((w) => statusKb("VmHWM", w.pid ?? 0)))),
+      serverIdleMb: serverIdleMb,
+      serverUploadPeakMb: upload.peak,
+      serverProcessingPeakMb: processingMb,
+      workerIdleMb: workerIdleMb,
+      workerPeakMb: Math.max(...workers.map((w) => statusMb(w.pid ?? 0, "VmHWM"))),
       brokerIdleMb: brokerIdle.usedMb,
       brokerPeakMb: brokerPeak,
       brokerAlarmMb: brokerIdle.limitMb,

@@ -8,6 +8,7 @@ import { getEngine } from "../src/audio/engines/index.js";
 import { knownStemsSong } from "../src/audio/known-stems-song.js";
 import { asBuffer, CHANNELS, int16View, SAMPLE_RATE } from "../src/audio/pcm.js";
 import { CpuThread } from "../src/process/cpu-thread.js";
+import { statusMb } from "./proc-status.js";
 
 /**
  * A worker's peak memory for one chunk: a child process reads the chunk's job body (a generated song's 60 s
@@ -27,17 +28,10 @@ const { values } = parseArgs({
   },
 });
 
-const statusMb = (field: string) => {
-  const line = readFileSync("/proc/self/status", "utf8")
-    .split("\n")
-    .find((l) => l.startsWith(`${field}:`));
-  return Number(line?.split(/\s+/)[1] ?? Number.NaN) / 1024;
-};
-
 if (values.child) {
   const engine = getEngine(values.child);
   const [start, end, contextStart, contextEnd] = (values.input ?? "").split(",").slice(1).map(Number);
-  const idle = statusMb("VmHWM");
+  const idle = statusMb("self", "VmHWM");
   // As a job arrives: the body is a Buffer of its own, the samples a view on it.
   const body = readFileSync((values.input ?? "").split(",")[0]);
   const samples = int16View(body);
@@ -47,7 +41,12 @@ if (values.child) {
   const seconds = (performance.now() - started) / 1000;
   await cpu.close();
   console.log(
-    JSON.stringify({ idleMb: idle, peakMb: statusMb("VmHWM"), bodyMb: result.length / 2 ** 20, seconds }),
+    JSON.stringify({
+      idleMb: idle,
+      peakMb: statusMb("self", "VmHWM"),
+      bodyMb: result.length / 2 ** 20,
+      seconds,
+    }),
   );
 } else {
   const seconds = Number(values.seconds);

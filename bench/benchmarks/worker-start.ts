@@ -1,17 +1,14 @@
-import { readFileSync } from "node:fs";
 import { execa } from "execa";
 import { LocalBroker } from "../../src/broker/local-broker.js";
 import { loadSettings, settingsEnv } from "../../src/config/settings.js";
 import { forwardLines } from "../../src/process/forward-output.js";
 import { cliEntry, nodeArgsFor, stopChild } from "../../src/process/spawn-entry.js";
+import { statusMb } from "../proc-status.js";
 import { median } from "../scenario-runs.js";
 import { type Benchmark, figure } from "../suite/benchmark.js";
 
 const WORKERS = 12;
 const ROUNDS = 3;
-
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
 interface Start {
   allConnectedMs: number;
@@ -44,7 +41,7 @@ async function startWorkers(compiled: boolean, env: Record<string, string>): Pro
       ),
     );
     const allConnectedMs = performance.now() - started;
-    return { allConnectedMs, maxRssMb: Math.max(...children.map((c) => rssMb(c.pid ?? 0))) };
+    return { allConnectedMs, maxRssMb: Math.max(...children.map((c) => statusMb(c.pid ?? 0, "VmRSS"))) };
   } finally {
     await Promise.all(children.map((child) => stopChild(child, 3000)));
   }

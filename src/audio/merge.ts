@@ -1,4 +1,5 @@
 import { CHANNELS, STEM_NAMES, type StemName, type Stems } from "./pcm.js";
+import { stemsFromBlocks } from "./stem-blocks.js";
 
 export interface MergePart {
   start: number;
@@ -35,13 +36,7 @@ export function mergeChunks(frames: number, parts: readonly MergePart[]): Stems 
       }
     }
   }
-  const out = Object.fromEntries(
-    STEM_NAMES.map((name) => [name, new Int32Array(frames * CHANNELS)]),
-  ) as Stems;
-  for (const part of ordered) {
-    for (const name of STEM_NAMES) out[name].set(part.stems[name], part.start * CHANNELS);
-  }
-  return out;
+  return stemsFromBlocks(frames, ordered);
 }
 
 /** Sums the chosen stems and clips to 16 bits: all four give the input back, all but vocals the karaoke track. */

@@ -1,6 +1,6 @@
 import type { SeparationEngine } from "./engines/engine.js";
-import { CHANNELS, SAMPLE_RATE, STEM_NAMES, type Stems } from "./pcm.js";
-import { blockSpans, STEM_BLOCK_FRAMES, type StemBlock, stemsRange } from "./stem-blocks.js";
+import { CHANNELS, SAMPLE_RATE, type Stems } from "./pcm.js";
+import { blockSpans, STEM_BLOCK_FRAMES, type StemBlock, stemsFromBlocks, stemsRange } from "./stem-blocks.js";
 import { StemBodyWriter } from "./stem-body-writer.js";
 
 export interface ChunkSpan {
@@ -71,21 +71,12 @@ export function separateChunkBody(
 }
 
 /** A chunk's stems whole, trimmed to its own frames. */
-export function separateChunk(
+export const separateChunk = (
   engine: SeparationEngine,
   input: Int16Array,
   span: ChunkSpan,
   blockFrames = separationBlockFrames(engine),
-): Stems {
-  const frames = span.end - span.start;
-  const stems = Object.fromEntries(
-    STEM_NAMES.map((name) => [name, new Int32Array(frames * CHANNELS)]),
-  ) as Stems;
-  for (const block of separateBlocks(engine, input, span, blockFrames)) {
-    for (const name of STEM_NAMES) stems[name].set(block.stems[name], block.start * CHANNELS);
-  }
-  return stems;
-}
+): Stems => stemsFromBlocks(span.end - span.start, separateBlocks(engine, input, span, blockFrames));
 
 /** The single-process reference: the whole song as one chunk, no context needed. */
 export const separateWhole = (engine: SeparationEngine, song: Int16Array): Stems =>

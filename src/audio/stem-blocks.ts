@@ -31,6 +31,17 @@ export const stemsRange = (stems: Stems, from: number, to: number): Stems =>
     STEM_NAMES.map((name) => [name, stems[name].subarray(from * CHANNELS, to * CHANNELS)]),
   ) as Stems;
 
+/** Whole stems of `frames` frames, filled in from blocks that cover them. */
+export function stemsFromBlocks(frames: number, blocks: Iterable<StemBlock>): Stems {
+  const stems = Object.fromEntries(
+    STEM_NAMES.map((name) => [name, new Int32Array(frames * CHANNELS)]),
+  ) as Stems;
+  for (const block of blocks) {
+    for (const name of STEM_NAMES) stems[name].set(block.stems[name], block.start * CHANNELS);
+  }
+  return stems;
+}
+
 /**
  * A body's stems a block of at most `blockFrames` frames at a time, whichever shape it has (stem-body-format.ts):
  * a body stored whole, or with larger blocks, is cut. Its shape is checked in full before the first block, so a

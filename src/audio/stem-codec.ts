@@ -1,5 +1,5 @@
 import { CHANNELS, STEM_NAMES, type Stems } from "./pcm.js";
-import { blockSpans, STEM_BLOCK_FRAMES, stemBlocks, stemsRange } from "./stem-blocks.js";
+import { blockSpans, STEM_BLOCK_FRAMES, stemBlocks, stemsFromBlocks, stemsRange } from "./stem-blocks.js";
 import { StemBodyWriter } from "./stem-body-writer.js";
 
 /**
@@ -18,12 +18,5 @@ export function encodeStems(stems: Stems, blockFrames = STEM_BLOCK_FRAMES): Buff
   return writer.finish();
 }
 
-export function decodeStems(body: Buffer, frames: number): Stems {
-  const stems = Object.fromEntries(
-    STEM_NAMES.map((name) => [name, new Int32Array(frames * CHANNELS)]),
-  ) as Stems;
-  for (const block of stemBlocks(body, frames)) {
-    for (const name of STEM_NAMES) stems[name].set(block.stems[name], block.start * CHANNELS);
-  }
-  return stems;
-}
+export const decodeStems = (body: Buffer, frames: number): Stems =>
+  stemsFromBlocks(frames, stemBlocks(body, frames));

@@ -12,16 +12,12 @@ export function procStat(pid: number): { state: string; group: number } | undefi
   }
 }
 
-/** The state letter of each process in the group, zombies included. */
-export function groupStates(group: number): string[] {
-  const states: string[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = procStat(Number(entry));
-    if (stat?.group === group) states.push(stat.state);
-  }
-  return states;
-}
+/** The pids of the group's processes, zombies included. */
+export const groupMembers = (group: number): number[] =>
+  readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => procStat(pid)?.group === group);
 
 /**
  * Whether the process still runs: some thread of it is not a zombie. A multi-threaded process's first thread
@@ -43,10 +39,4 @@ export function processRuns(pid: number): boolean {
  * Whether any process of the group still runs. A zombie does not: it holds no port or registration any
  * more, and an orphaned one waits for PID 1 to reap it, which took over a second in these containers.
  */
-export function groupRuns(group: number): boolean {
-  for (const entry of readdirSync("/proc")) {
-    if (/^\d+$/.test(entry) && procStat(Number(entry))?.group === group && processRuns(Number(entry)))
-      return true;
-  }
-  return false;
-}
+export const groupRuns = (group: number): boolean => groupMembers(group).some(processRuns);
