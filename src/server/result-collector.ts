@@ -20,12 +20,15 @@ export interface CollectorCounters {
 }
 
 /**
- * Results → exactly once. Deliveries are handled one at a time; the first result of a job is written to disk
- * and recorded before its ACK, every later one for the same job id is counted, logged and dropped.
+ * Results → exactly once. The first result of a job is written to disk and recorded before its ACK, every later
+ * one for the same job id is counted, logged and dropped. Deliveries of one job id are handled one at a time, in
+ * the order they came; those of different jobs side by side, so their disk writes and ACK round trips overlap
+ * and their records share one commit.
  */
 export class ResultCollector {
   readonly counters: CollectorCounters = { accepted: 0, duplicates: 0, stale: 0, malformed: 0 };
-  private queue: Promise<void> = Promise.resolve();
+  /** The last handling queued per job-id header (as sent, so a malformed one queues too). */
+  private readonly byJob = new Map<string, Promise<void>>();
   private stall: string | undefined;
 
   constructor(
@@ -42,15 +45,22 @@ export class ResultCollector {
     return this.link.subscribe(
       this.queues.results,
       { ack: "client-individual", "prefetch-count": "4" },
-      (delivery) => {
-        this.queue = this.queue.then(() => this.handle(delivery));
-      },
+      (delivery) => this.enqueue(delivery),
     );
   }
 
   /** Resolves when every result received so far has been handled. */
-  drained(): Promise<void> {
-    return this.queue;
+  async drained(): Promise<void> {
+    while (this.byJob.size > 0) await Promise.all(this.byJob.values());
+  }
+
+  private enqueue(delivery: Delivery): void {
+    const key = String(delivery.headers["job-id"]);
+    const next = (this.byJob.get(key) ?? Promise.resolve()).then(() => this.handle(delivery));
+    this.byJob.set(key, next);
+    void next.then(() => {
+      if (this.byJob.get(key) === next) this.byJob.delete(key);
+    });
   }
 
   /** Why results cannot be taken now (the store cannot write), while it lasts: /health reports it. */

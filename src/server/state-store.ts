@@ -112,6 +112,8 @@ export class StateStore {
   readonly state: State;
   readonly file: string;
   private failure: string | undefined;
+  /** The commit saves asked for in this turn will share. */
+  private pending: Promise<number> | undefined;
   private readonly db: Database.Database;
   /** Prepared once: a save runs on every accepted result. */
   private readonly writes: ReturnType<typeof prepareWrites>;
@@ -160,8 +162,20 @@ export class StateStore {
     return join(this.dataDir, "music", String(musicId));
   }
 
-  /** Commits every change made to `state` since the last save; resolves with the number of rows written. */
+  /**
+   * Commits every change made to `state` since the last save; resolves with the number of rows written. Saves
+   * asked for in the same turn of the event loop share one commit (one fsync): results handled side by side are
+   * then durable together, and each caller still resumes only once its change is on disk.
+   */
   save(): Promise<number> {
+    this.pending ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.pending = undefined;
+      return this.saveNow();
+    });
+    return this.pending;
+  }
+
+  private saveNow(): Promise<number> {
     try {
       const rows = this.commit();
       this.failure = undefined;
@@ -192,6 +206,8 @@ export class StateStore {
   }
 
   close(): void {
+    // A save asked for just before is not lost: it commits now, and its turn then finds nothing left to write.
+    if (this.pending) this.commit();
     this.db.close();
   }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { STEM_NAMES, type Stems } from "../../src/audio/pcm.js";
 import { createEventLog } from "../../src/events/event-log.js";
 import { createLogger } from "../../src/log/logger.js";
@@ -47,16 +47,16 @@ function delivered(headers: Delivery["headers"], body: Buffer, ack: () => Promis
   };
 }
 
-function resultDelivery(ack: () => Promise<void>, jobDigest = DIGEST, frames = FRAMES): Delivery {
+function resultDelivery(ack: () => Promise<void>, jobDigest = DIGEST, frames = FRAMES, jobId = 1): Delivery {
   const stems = Object.fromEntries(STEM_NAMES.map((n) => [n, new Int32Array(frames * 2)])) as Stems;
   const { headers, body } = encodeResult({
     kind: "done",
-    jobId: 1,
+    jobId,
     musicId: 1,
     workerId: "w1",
     redelivered: false,
     deliveryCount: 0,
-    chunkIndex: 0,
+    chunkIndex: jobId - 1,
     frames,
     startedAt: 0,
     finishedAt: 1,
@@ -137,6 +137,36 @@ describe("ResultCollector", () => {
     expect(acked).toBe(1);
     expect(store.state.jobs["1"]?.duplicates).toBe(1);
     expect(collector.counters).toMatchObject({ accepted: 1, duplicates: 1 });
+  });
+
+  it("takes results of different jobs side by side, and a job's second result only after its first", async () => {
+    const { store, pipeline, collector, deliver } = await collectorInTempDir();
+    store.state.music["1"] = songRecord({ frames: 2 * FRAMES, job_ids: [1, 2] });
+    store.state.jobs["2"] = jobRecord(2, false, { chunk_count: 2, start: FRAMES, end: 2 * FRAMES });
+    let releaseFirst = () => {};
+    const acks: string[] = [];
+    deliver(
+      resultDelivery(() => {
+        acks.push("job 1 asked");
+        return new Promise((resolve) => {
+          releaseFirst = () => resolve();
+        });
+      }),
+    );
+    deliver(resultDelivery(async () => void acks.push("job 1 again")));
+    deliver(resultDelivery(async () => void acks.push("job 2"), DIGEST, FRAMES, 2));
+    // Job 2 does not wait for job 1's ACK; job 1's second copy does.
+    await vi.waitFor(() => expect(acks).toEqual(["job 1 asked", "job 2"]), { timeout: 5000 });
+    releaseFirst();
+    await collector.drained();
+    expect(acks).toEqual(["job 1 asked", "job 2", "job 1 again"]);
+    expect(collector.counters).toMatchObject({ accepted: 2, duplicates: 1 });
+    expect(pipeline.told).toEqual([1, 1]);
+    store.close();
+    const reopened = new StateStore(store.dataDir);
+    cleanups.push(() => reopened.close());
+    expect(reopened.state.jobs["1"]?.duplicates).toBe(1);
+    expect(reopened.state.jobs["2"]?.accepted?.worker_id).toBe("w1");
   });
 
   it("lets no report of an earlier attempt's job touch the song chosen again", async () => {
