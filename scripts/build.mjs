@@ -44,8 +44,9 @@ if (!process.argv.includes("--if-stale") || stale()) {
     ...common,
     entryPoints: bundled.map((file) => join(root, file)),
     bundle: true,
-    // Native: found by the package at run time next to its own files.
-    external: ["better-sqlite3"],
+    // Found at run time in node_modules: better-sqlite3 loads its native part next to its own files, and
+    // fluent-ffmpeg (the merge's MP3 encoder, on the CPU thread) reads __dirname, which an ES module lacks.
+    external: ["better-sqlite3", "fluent-ffmpeg"],
     allowOverwrite: true,
     // Only names and lines: the sources of every package would make the map ten times the size.
     sourcemap: "linked",

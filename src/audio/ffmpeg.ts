@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { stat, truncate } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import ffmpeg from "fluent-ffmpeg";
@@ -105,18 +106,70 @@ export async function decodeAudioToFile(
   return { frames: Math.floor(size / BYTES_PER_FRAME), errors };
 }
 
+/** An MP3 encoder fed 16-bit interleaved stereo PCM at SAMPLE_RATE as it is made. */
+export interface Mp3Encoder {
+  /** Resolves once ffmpeg has room for more; rejects when ffmpeg has failed. */
+  write(pcm: Buffer): Promise<void>;
+  /** Ends the input and resolves once `mp3Path` is written whole. */
+  finish(): Promise<void>;
+  /** Stops ffmpeg; what it wrote is left for the caller to remove. */
+  abort(): Promise<void>;
+}
+
+/**
+ * The same encoding as encodeMp3, of PCM handed in while it is made: the merge feeds it block by block, so the
+ * MP3 is done about when the merge is, not a whole encode later.
+ */
+export function mp3Encoder(mp3Path: string): Mp3Encoder {
+  // Room for a few of the merge's blocks, so it runs ahead of the encoder instead of in step with it.
+  const input = new PassThrough({ highWaterMark: 8 * 2 ** 20 });
+  let failure: Error | undefined;
+  const command = mp3Command(
+    ffmpeg(input)
+      .inputFormat("s16le")
+      .inputOptions(["-ar", String(SAMPLE_RATE), "-ac", String(CHANNELS)]),
+  );
+  const done = new Promise<void>((resolve, reject) => {
+    command
+      .on("error", (error: Error) => {
+        failure = new Error(`mp3 encoding failed: ${firstLine(error)}`);
+        // The stdin pipe may still hold what ffmpeg never read: nothing is written into it after this.
+        input.destroy();
+        reject(failure);
+      })
+      .on("end", () => resolve())
+      .save(mp3Path);
+  });
+  // Seen only through write() and finish(); an abort's kill is expected.
+  done.catch(() => {});
+  return {
+    async write(pcm) {
+      if (failure) throw failure;
+      if (!input.write(pcm)) await Promise.race([once(input, "drain"), done]);
+      if (failure) throw failure;
+    },
+    async finish() {
+      input.end();
+      await done;
+    },
+    async abort() {
+      command.kill("SIGKILL");
+      await done.catch(() => {});
+    },
+  };
+}
+
 export function encodeMp3(wavPath: string, mp3Path: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    ffmpeg(wavPath)
-      .audioCodec("libmp3lame")
-      .audioBitrate(192)
-      .format("mp3")
+    mp3Command(ffmpeg(wavPath))
       .on("error", (error: Error) => reject(new Error(`mp3 encoding failed: ${firstLine(error)}`)))
       .on("end", () => resolve())
       .save(mp3Path);
   });
 }
 
+const mp3Command = (command: ffmpeg.FfmpegCommand) =>
+  command.audioCodec("libmp3lame").audioBitrate(192).format("mp3");
 const firstLine = (error: Error) => String(error.message).split("\n")[0];
 const stringTag = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 const lowerKeys = (tags: Record<string, unknown> | undefined) =>

@@ -1,6 +1,6 @@
-import { readFile, rename } from "node:fs/promises";
+import { readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { encodeMp3 } from "../audio/ffmpeg.js";
+import { type Mp3Encoder, mp3Encoder } from "../audio/ffmpeg.js";
 import { inSongOrder, mixStems } from "../audio/merge.js";
 import { asBuffer, CHANNELS, STEM_NAMES, type StemName } from "../audio/pcm.js";
 import { stemBlocks } from "../audio/stem-blocks.js";
@@ -36,9 +36,10 @@ export function mixdownPlan(store: StateStore, music: MusicRecord): MixdownPlan 
 
 /**
  * Merge: the accepted result of every chunk, in song order (refusing gaps, repeats and wrong lengths), into one
- * WAV per stem, served as the instrument tracks, and final.wav of the chosen ones. A chunk's result is read whole
- * but decoded a block at a time, each block's outputs written before the next is decoded, so the memory it
- * takes is one compact result and one block's stems, whatever the song's and the chunks' length.
+ * WAV per stem, served as the instrument tracks, final.wav of the chosen ones and final.mp3 of it, encoded while
+ * the merge goes on. A chunk's result is read whole but decoded a block at a time, each block's outputs written
+ * before the next is decoded, so the memory it takes is one compact result and one block's stems, whatever the
+ * song's and the chunks' length.
  */
 export async function mixdown(plan: MixdownPlan): Promise<void> {
   const chunks = inSongOrder(plan.frames, plan.chunks);
@@ -46,25 +47,33 @@ export async function mixdown(plan: MixdownPlan): Promise<void> {
     ...STEM_NAMES.map((name) => ({ name: `${name}.wav`, chosen: [name] })),
     { name: "final.wav", chosen: plan.chosen },
   ];
+  const mp3 = outputIn(plan.musicDir, "final.mp3");
   const files = await Promise.all(outputs.map((o) => openAtomic(outputIn(plan.musicDir, o.name))));
+  const encoding = `${mp3}.tmp.mp3`;
+  let encoder: Mp3Encoder | undefined;
   try {
-    const header = wavHeader(plan.frames * CHANNELS * 2);
-    await Promise.all(files.map((file) => file.write(header)));
-    for (const { jobId, start, end } of chunks) {
-      for (const { stems } of stemBlocks(await readFile(resultIn(plan.musicDir, jobId)), end - start)) {
-        await Promise.all(outputs.map((o, k) => files[k].write(asBuffer(mixStems(stems, o.chosen)))));
+    try {
+      encoder = mp3Encoder(encoding);
+      const header = wavHeader(plan.frames * CHANNELS * 2);
+      await Promise.all(files.map((file) => file.write(header)));
+      for (const { jobId, start, end } of chunks) {
+        for (const { stems } of stemBlocks(await readFile(resultIn(plan.musicDir, jobId)), end - start)) {
+          const mixes = outputs.map((o) => asBuffer(mixStems(stems, o.chosen)));
+          await Promise.all([...files.map((file, k) => file.write(mixes[k])), encoder.write(mixes[FINAL])]);
+        }
       }
+      await encoder.finish();
+    } catch (error) {
+      await Promise.all([...files.map((file) => file.abort()), encoder?.abort()]);
+      throw error;
     }
-  } catch (error) {
-    await Promise.all(files.map((file) => file.abort()));
-    throw error;
+    await Promise.all(files.map((file) => file.commit()));
+    await rename(encoding, mp3);
+  } finally {
+    // Gone already when all went well; otherwise a half-encoded MP3 must not stay.
+    await rm(encoding, { force: true });
   }
-  await Promise.all(files.map((file) => file.commit()));
 }
 
-/** final.mp3 from final.wav: ffmpeg, in a process of its own. */
-export async function encodeFinalMp3(store: StateStore, musicId: number): Promise<void> {
-  const mp3 = outputFile(store, musicId, "final.mp3");
-  await encodeMp3(outputFile(store, musicId, "final.wav"), `${mp3}.tmp.mp3`);
-  await rename(`${mp3}.tmp.mp3`, mp3);
-}
+/** Where final.wav is among mixdown's outputs (after the four stems). */
+const FINAL = STEM_NAMES.length;

@@ -6,7 +6,7 @@ import { CpuThread } from "../process/cpu-thread.js";
 import { LinkClosedError } from "../stomp/link.js";
 import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
 import { HttpError } from "./http-error.js";
-import { encodeFinalMp3, mixdownPlan } from "./mixdown.js";
+import { mixdownPlan } from "./mixdown.js";
 import type { MusicService } from "./music-service.js";
 import type { JobRecord, MusicRecord, StateStore } from "./state-store.js";
 
@@ -169,14 +169,12 @@ export class SongPipeline {
     this.events.record("merge-started", { music: id });
     const mergeStarted = Date.now();
     const songContext = extractTrace(music.trace ?? {});
+    // The MP3 is encoded as the merge goes (mixdown.ts): one span and one time for both.
     const mergeSpan = tracer().startSpan("merge", { attributes: { "encore.music_id": id } }, songContext);
     await this.cpu.mixdown(mixdownPlan(this.store, music));
     mergeSpan.end();
     this.log.info(`Server: Music[${id}] - merge time: ${seconds(Date.now() - mergeStarted)}`);
     this.events.record("merge-finished", { music: id, ms: Date.now() - mergeStarted });
-    const encodeSpan = tracer().startSpan("encode", { attributes: { "encore.music_id": id } }, songContext);
-    await encodeFinalMp3(this.store, id);
-    encodeSpan.end();
   }
 
   private startSongSpan(music: MusicRecord): void {

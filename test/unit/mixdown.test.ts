@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { encodeMp3 } from "../../src/audio/ffmpeg.js";
 import { mixStems } from "../../src/audio/merge.js";
 import { CHANNELS, STEM_NAMES, type StemName, type Stems } from "../../src/audio/pcm.js";
 import { STEM_BLOCK_FRAMES, stemsRange } from "../../src/audio/stem-blocks.js";
@@ -95,6 +96,24 @@ describe("mixdown", () => {
     writeFileSync(join(musicDir, "results", "1.stems"), body.subarray(0, body.length - 1));
     const plan = { musicDir, frames, chunks: [{ jobId: 1, start: 0, end: frames }], chosen: [] };
     await expect(mixdown(plan)).rejects.toThrow(/ends inside a block/);
-    expect(() => readFileSync(join(musicDir, "out", "final.wav"))).toThrow(/ENOENT/);
+    // Not even the half-encoded MP3 is left.
+    expect(readdirSync(join(musicDir, "out"))).toEqual([]);
+  });
+
+  it("encodes final.mp3 while it merges, as ffmpeg encodes the finished final.wav", async () => {
+    const musicDir = mkdtempSync(join(tmpdir(), "mixdown-"));
+    dir = musicDir;
+    const frames = 3 * STEM_BLOCK_FRAMES + 777;
+    mkdirSync(join(musicDir, "results"));
+    writeFileSync(join(musicDir, "results", "1.stems"), encodeStems(songStems(frames), 20_000));
+    const chosen: StemName[] = ["vocals", "other"];
+    await mixdown({ musicDir, frames, chunks: [{ jobId: 1, start: 0, end: frames }], chosen });
+
+    const fromWav = join(musicDir, "from-wav.mp3");
+    await encodeMp3(join(musicDir, "out", "final.wav"), fromWav);
+    expect(readFileSync(join(musicDir, "out", "final.mp3")).equals(readFileSync(fromWav))).toBe(true);
+    expect(readdirSync(join(musicDir, "out")).sort()).toEqual(
+      [...STEM_NAMES.map((n) => `${n}.wav`), "final.mp3", "final.wav"].sort(),
+    );
   });
 });
