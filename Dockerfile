@@ -9,4 +9,6 @@ COPY tsconfig.json ./
 COPY scripts/build.mjs ./scripts/
 COPY src ./src
 RUN node scripts/build.mjs
+# glibc's allocator as src/process/spawn-entry.ts sets it for the processes it starts (MALLOC_ENV, measured there).
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=8388608
 CMD ["npm", "run", "server"]
