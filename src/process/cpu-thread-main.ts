@@ -2,6 +2,7 @@ import { parentPort } from "node:worker_threads";
 import { getEngine } from "../audio/engines/index.js";
 import { type ChunkSpan, separateChunkBody } from "../audio/separate-chunk.js";
 import { type MixdownPlan, mixdown } from "../server/mixdown.js";
+import { collectGarbage, WORTH_COLLECTING_BYTES } from "./collect-garbage.js";
 
 /** The CPU-heavy steps of the product, as plain data a thread can take. */
 export type CpuTask =
@@ -11,12 +12,6 @@ export type CpuTask =
 
 /** `body`: a separated chunk's result body, its ArrayBuffer transferred (never copied between the threads). */
 export type CpuReply = { id: number; body?: Uint8Array } | { id: number; error: string };
-
-/**
- * A full collection (CpuThread sets --expose-gc before it makes this thread). Each block an engine separates leaves tens of MB of typed arrays, which V8 frees only once
- * about 32 MB of them are waiting; collected after each block, a worker holds one block's garbage, not several.
- */
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 /** Spins for `ms`: work the thread cannot interleave with anything, as a real model's is. */
 function burn(ms: number): number {
@@ -32,7 +27,8 @@ async function run(task: CpuTask): Promise<Uint8Array | undefined> {
     return undefined;
   }
   burn(task.burnMs);
-  return separateChunkBody(getEngine(task.engine), task.input, task.span, { afterBlock: collectGarbage });
+  const afterBlock = task.input.byteLength >= WORTH_COLLECTING_BYTES ? collectGarbage : undefined;
+  return separateChunkBody(getEngine(task.engine), task.input, task.span, { afterBlock });
 }
 
 parentPort?.on("message", async (request: CpuTask & { id: number }) => {

@@ -1,4 +1,3 @@
-import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { ChunkSpan } from "../audio/separate-chunk.js";
 import type { MixdownPlan } from "../server/mixdown.js";
@@ -57,9 +56,6 @@ export class CpuThread {
   }
 
   private start(): Worker {
-    // Worker threads refuse --expose-gc in execArgv, but a thread made after the flag is set has `gc`: the thread
-    // collects after each block it separates (see cpu-thread-main.ts). The process's own context is not changed.
-    v8.setFlagsFromString("--expose-gc");
     const thread = new Worker(THREAD_ENTRY);
     // An idle thread must not keep a stopping process alive.
     thread.unref();

@@ -9,7 +9,7 @@ import { destinations, EPOCH_READ_ARGS, EPOCH_WAIT_MS, JOB_QUEUE_ARGS } from "..
 import { parseJob, type ReceivedJob } from "../messages/job-message.js";
 import { requeueFailed } from "../messages/requeue.js";
 import { encodeResult, type ResultMessage } from "../messages/result-message.js";
-import { collectGarbage } from "../process/collect-garbage.js";
+import { collectGarbage, WORTH_COLLECTING_BYTES } from "../process/collect-garbage.js";
 import { CpuThread } from "../process/cpu-thread.js";
 import { watchLoopStalls } from "../process/loop-stalls.js";
 import { within } from "../process/within.js";
@@ -17,9 +17,6 @@ import { type Delivery, StompLink } from "../stomp/link.js";
 import { linkOptions } from "../stomp/link-options.js";
 import { BrokerRefusedError, ConnectionLostError } from "../stomp/session.js";
 import { endSpan, extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
-
-/** A job body from which the worker collects its garbage after the job (1 MB: about 6 s of audio). */
-const LARGE_JOB_BYTES = 2 ** 20;
 
 /** Jobs whose result the broker refused that a worker remembers (a bound, so the memory cannot grow). */
 const REFUSED_KEPT = 1000;
@@ -174,7 +171,7 @@ export class Worker {
     } finally {
       this.current = undefined;
       // The job's body and its result are garbage now; a small job's are not worth a collection.
-      if (delivery.body.length >= LARGE_JOB_BYTES) collectGarbage();
+      if (delivery.body.length >= WORTH_COLLECTING_BYTES) collectGarbage();
     }
   }
 
