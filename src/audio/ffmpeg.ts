@@ -124,6 +124,7 @@ export function mp3Encoder(mp3Path: string): Mp3Encoder {
   // Room for a few of the merge's blocks, so it runs ahead of the encoder instead of in step with it.
   const input = new PassThrough({ highWaterMark: 8 * 2 ** 20 });
   let failure: Error | undefined;
+  let aborted = false;
   const command = mp3Command(
     ffmpeg(input)
       .inputFormat("s16le")
@@ -131,6 +132,10 @@ export function mp3Encoder(mp3Path: string): Mp3Encoder {
   );
   const done = new Promise<void>((resolve, reject) => {
     command
+      // fluent-ffmpeg starts ffmpeg a moment after save(): an abort before that cannot kill it, so it is killed here.
+      .on("start", () => {
+        if (aborted) command.kill("SIGKILL");
+      })
       .on("error", (error: Error) => {
         failure = new Error(`mp3 encoding failed: ${firstLine(error)}`);
         // The stdin pipe may still hold what ffmpeg never read: nothing is written into it after this.
@@ -153,6 +158,9 @@ export function mp3Encoder(mp3Path: string): Mp3Encoder {
       await done;
     },
     async abort() {
+      aborted = true;
+      // Ended, too: ffmpeg then stops even if it was killed before it started reading.
+      input.end();
       command.kill("SIGKILL");
       await done.catch(() => {});
     },

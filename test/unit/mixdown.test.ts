@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { encodeMp3 } from "../../src/audio/ffmpeg.js";
+import { encodeMp3, mp3Encoder } from "../../src/audio/ffmpeg.js";
 import { mixStems } from "../../src/audio/merge.js";
 import { CHANNELS, STEM_NAMES, type StemName, type Stems } from "../../src/audio/pcm.js";
 import { STEM_BLOCK_FRAMES, stemsRange } from "../../src/audio/stem-blocks.js";
@@ -99,6 +99,20 @@ describe("mixdown", () => {
     // Not even the half-encoded MP3 is left.
     expect(readdirSync(join(musicDir, "out"))).toEqual([]);
   });
+
+  it("stops its MP3 encoder when aborted before, while and after ffmpeg starts", async () => {
+    const out = mkdtempSync(join(tmpdir(), "mixdown-"));
+    dir = out;
+    const atOnce = mp3Encoder(join(out, "a.mp3"));
+    await atOnce.abort();
+    const afterSome = mp3Encoder(join(out, "b.mp3"));
+    await afterSome.write(Buffer.alloc(4 * 44_100 * 4));
+    await afterSome.abort();
+    const finished = mp3Encoder(join(out, "c.mp3"));
+    await finished.write(Buffer.alloc(4 * 44_100));
+    await finished.finish();
+    await finished.abort();
+  }, 20_000);
 
   it("encodes final.mp3 while it merges, as ffmpeg encodes the finished final.wav", async () => {
     const musicDir = mkdtempSync(join(tmpdir(), "mixdown-"));
