@@ -56,7 +56,7 @@ export class EncoreServer {
     const pipeline = new SongPipeline(store, music, log, events, settings.jobRetries);
     const collector = new Collector(store, pipeline, link, queues, log, events);
 
-    const reset = () => resetAll({ store, pipeline, music, log });
+    const reset = () => resetAll({ store, pipeline, collector, music, log });
 
     const app = await buildHttpApp({
       store,

@@ -23,12 +23,16 @@ function storeWithOneSong(): StateStore {
 }
 
 describe("resetAll", () => {
-  it("saves the empty state first, announces the epoch, waits for the removed songs' merges, and only then deletes their files", async () => {
+  it("saves the empty state first, announces the epoch, waits for the removed songs' merges and the results being taken, and only then deletes their files", async () => {
     const store = storeWithOneSong();
     const steps: string[] = [];
     let mergeDone: () => void = () => {};
     const merging = new Promise<void>((r) => {
       mergeDone = r;
+    });
+    let resultTaken: () => void = () => {};
+    const taking = new Promise<void>((r) => {
+      resultTaken = r;
     });
     const reset = resetAll({
       store,
@@ -36,6 +40,12 @@ describe("resetAll", () => {
         settled: async (ids) => {
           steps.push(`wait for ${ids.join(",")}`);
           await merging;
+        },
+      },
+      collector: {
+        drained: async () => {
+          steps.push("wait for results");
+          await taking;
         },
       },
       music: {
@@ -55,7 +65,10 @@ describe("resetAll", () => {
     expect(saved.state).toMatchObject({ epoch: 2, music: {}, jobs: {} });
     saved.close();
     mergeDone();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(steps).toEqual(["announce 2", "wait for 1", "wait for results"]);
+    resultTaken();
     expect(await reset).toBe(1);
-    expect(steps).toEqual(["announce 2", "wait for 1", "remove 1"]);
+    expect(steps).toEqual(["announce 2", "wait for 1", "wait for results", "remove 1"]);
   });
 });
