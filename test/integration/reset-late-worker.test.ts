@@ -60,7 +60,9 @@ describe("a reset announced before a worker existed", () => {
       () => busy.lines.some((l) => /started Job/.test(l)),
       30_000,
     );
-    expect((await cluster.api("/reset", { method: "POST" })).status).toBe(200);
+    const reset = await cluster.api("/reset", { method: "POST" });
+    // The body says why, should it fail (CI once saw a bare 500 here).
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
     const stopped = await waitFor(
       "the busy worker to stop its job",
       () =>
