@@ -80,7 +80,7 @@ export function heldBy(
     chunk.deliveries
       .filter(
         (d) =>
-          d.link === fault.link &&
+          (d.link === fault.link || (fault.node !== undefined && d.node === fault.node)) &&
           openAt(d, fault.at) &&
           !(d.outcome === "acked" && d.endedAt !== undefined && d.endedAt < silentUntil),
       )
@@ -156,9 +156,13 @@ export function spuriousRedeliveries(input: CheckInput): { job: number; link: st
         const before = chunk.deliveries.filter((e) => e.at < d.at);
         // A worker that NACKed gave the job back itself.
         if (before.some((e) => e.outcome === "nacked")) return false;
-        const earlier = before.map((e) => e.link);
+        const earlier = before.flatMap((e) => [e.link, ...(e.node === undefined ? [] : [e.node])]);
         return !explaining.some(
-          (f) => f.at <= d.at && (f.fault === "broker-crash" || earlier.includes(f.link)),
+          (f) =>
+            f.at <= d.at &&
+            (f.fault === "broker-crash" ||
+              earlier.includes(f.link) ||
+              (f.node !== undefined && earlier.includes(f.node))),
         );
       })
       .map((d) => ({ job: chunk.job, link: d.link, at: Math.round(d.at) })),

@@ -23,7 +23,7 @@ import { ScenarioError } from "../scenario/validate-scenario.js";
  * 2 a usage or environment error.
  */
 const REPORTS = fromRoot("reports");
-const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external"];
+const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external", "cluster"];
 const cleanups = new BatchCleanup();
 
 interface Row {

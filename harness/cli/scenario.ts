@@ -23,7 +23,7 @@ import { ScenarioError } from "../scenario/validate-scenario.js";
  * broker could not be read), 2 a usage or environment error.
  */
 const REPORTS = fromRoot("reports");
-const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external"];
+const BROKERS: readonly BrokerChoice[] = ["auto", "container", "local", "external", "cluster"];
 /** Set by Ctrl-C: whatever the run was doing then fails, and the exit code is 130, not that failure's. */
 let interrupted = false;
 

@@ -1,9 +1,35 @@
 import type { Logger } from "../../src/log/logger.js";
 
+/**
+ * One node of a RabbitMQ cluster, "node-1", "node-2", … in the order given. The faults a provider can do to it
+ * are there; the others are absent (an external cluster's nodes can only be cut off, through the proxies).
+ */
+export interface BrokerNode {
+  readonly label: string;
+  /** RabbitMQ's name for it, as the management API gives a quorum queue's leader and members. */
+  readonly name: string;
+  readonly host: string;
+  readonly stompPort: number;
+  readonly managementUrl: string;
+  /** Its running processes' group (beam.smp and the rest), for /proc to show a freeze; undefined when down. */
+  readonly groupId?: number;
+  kill9?(): Promise<void>;
+  /** Boots it again on its data; resolves once its STOMP answers. */
+  restart?(): Promise<void>;
+  /** SIGSTOP / SIGCONT of its processes; false when none was running. */
+  freeze?(): boolean;
+  resume?(): boolean;
+}
+
 /** A running RabbitMQ with STOMP and the management API, however it was provided. */
 export interface BrokerHandle {
   /** Which provider ran it: printed at start and written to the report. */
-  readonly kind: "container" | "local" | "external";
+  readonly kind: "container" | "local" | "external" | "cluster";
+  /**
+   * The nodes, when it is a cluster; host, stompPort and managementUrl are then those of the first node the
+   * harness has not itself killed or frozen.
+   */
+  readonly nodes?: readonly BrokerNode[];
   /** One line for people, e.g. "container encore/rabbitmq-offline:3.10 (a1b2c3d4)". */
   readonly description: string;
   /** The container image that ran, where one did. */

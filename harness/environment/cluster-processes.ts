@@ -57,7 +57,7 @@ export class ClusterProcesses {
     readonly url: string,
     private readonly dirs: { events: string; traces: string },
     private readonly onLine: (line: string) => void,
-    private readonly linkPort: (link: string) => number,
+    private readonly linkPorts: (link: string) => number[],
   ) {}
 
   get serverPid(): number {
@@ -80,7 +80,7 @@ export class ClusterProcesses {
     runId: string,
     dirs: { data: string; events: string; traces: string },
     onLine: (line: string) => void,
-    linkPort: (link: string) => number,
+    linkPorts: (link: string) => number[],
   ): Promise<ClusterProcesses> {
     const port = await freePort();
     const total = scenario.workers.healthy + scenario.workers.unhealthy;
@@ -104,7 +104,7 @@ export class ClusterProcesses {
         jobMaxFailures: String(scenario.deliveryLimit),
       },
     );
-    const cluster = new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs, onLine, linkPort);
+    const cluster = new ClusterProcesses(settings, `http://127.0.0.1:${port}`, dirs, onLine, linkPorts);
     cluster.serverKind = scenario.server.kind;
     return cluster;
   }
@@ -113,8 +113,7 @@ export class ClusterProcesses {
     const kind = SERVER_KINDS[this.serverKind];
     this.starts++;
     this.server = this.spawn(kind.script, "server.jsonl", {
-      BROKER_HOST: "127.0.0.1",
-      BROKER_STOMP_PORT: String(this.linkPort("server")),
+      ...this.brokerEnv("server", 0),
       ...(kind.freshDataEachStart ? { DATA_DIR: `${this.settings.dataDir}-start-${this.starts}` } : {}),
     });
     const server = this.server;
@@ -138,8 +137,7 @@ export class ClusterProcesses {
       const child = this.spawn(kind.script, `${link}.jsonl`, {
         ...kind.env,
         WORKER_MIN_JOB_MS: String(plan.workerJobMs[index - 1]),
-        BROKER_HOST: "127.0.0.1",
-        BROKER_STOMP_PORT: String(this.linkPort(link)),
+        ...this.brokerEnv(link, index),
       });
       const handle: WorkerHandle = { index, link, pid: child.pid ?? 0, workerId: undefined, child };
       forwardLines(child.stdout, (line) => {
@@ -165,6 +163,21 @@ export class ClusterProcesses {
     }
     await Promise.all(this.workers.map((w) => stopChild(w.child, 3000)));
     if (this.server) await stopChild(this.server, 5000);
+  }
+
+  /**
+   * The link's proxies as the process's broker addresses. With a cluster, process k starts at node k+1 (mod the
+   * nodes): the server and the workers spread over the nodes, as clients of a real cluster would.
+   */
+  private brokerEnv(link: string, offset: number): Record<string, string> {
+    const ports = this.linkPorts(link);
+    const start = offset % ports.length;
+    const rotated = [...ports.slice(start), ...ports.slice(0, start)];
+    return {
+      BROKER_HOST: "127.0.0.1",
+      BROKER_STOMP_PORT: String(rotated[0]),
+      BROKER_ADDRESSES: rotated.map((port) => `127.0.0.1:${port}`).join(","),
+    };
   }
 
   private spawn(script: string, eventsFile: string, extra: Record<string, string>): Child {

@@ -1,40 +1,63 @@
 import { Toxiproxy, type Proxy as ToxiproxyProxy } from "toxiproxy-node-client";
 
 /**
- * One Toxiproxy proxy per STOMP link (`server`, `worker-1`, …) in front of the broker, so a fault can hit one
- * link. Processes connect to their proxy's port instead of the broker's; each proxy forwards to its link's wire
- * tap, which forwards to the broker, so the tap sees what reached the broker and what the broker sent.
+ * One Toxiproxy proxy per STOMP link (`server`, `worker-1`, …) and broker node, so a fault can hit one link, or
+ * one link's way to one node. Processes connect to their proxies' ports instead of the broker's; each proxy
+ * forwards to its own wire tap, which forwards to the node, so the tap sees what reached the broker and what the
+ * broker sent. A one-node broker has proxies named after their link; a cluster's are `worker-1@node-2`.
  */
 export class LinkProxies {
   readonly client: Toxiproxy;
-  private readonly proxies = new Map<string, ToxiproxyProxy>();
+  /** Per link, its proxies in node order. */
+  private readonly byLink = new Map<string, ToxiproxyProxy[]>();
+  private nodes: readonly string[] = [];
 
   constructor(url: string) {
     this.client = new Toxiproxy(url);
   }
 
-  /** One proxy per link, each to its own upstream (the link's wire tap, which forwards to the broker). */
-  async create(names: readonly string[], upstream: (name: string) => string): Promise<void> {
-    for (const name of names) {
-      const proxy = await this.client.createProxy({
-        name,
-        listen: "127.0.0.1:0",
-        upstream: upstream(name),
-        enabled: true,
-      });
-      this.proxies.set(name, proxy);
+  /** The proxies of every link to every node (`nodes` empty: the one broker), each to its own upstream. */
+  async create(
+    links: readonly string[],
+    nodes: readonly string[],
+    upstream: (link: string, node: string | undefined) => string,
+  ): Promise<void> {
+    this.nodes = nodes;
+    for (const link of links) {
+      const made: ToxiproxyProxy[] = [];
+      for (const node of nodes.length > 0 ? nodes : [undefined]) {
+        made.push(
+          await this.client.createProxy({
+            name: node === undefined ? link : `${link}@${node}`,
+            listen: "127.0.0.1:0",
+            upstream: upstream(link, node),
+            enabled: true,
+          }),
+        );
+      }
+      this.byLink.set(link, made);
     }
   }
 
-  /** The port a process on this link connects to. */
-  port(name: string): number {
-    const proxy = this.proxies.get(name);
-    if (!proxy) throw new Error(`no proxy for link ${name}`);
-    return Number(proxy.listen.split(":").pop());
+  /** The ports a process on this link connects to, in node order. */
+  ports(link: string): number[] {
+    const proxies = this.byLink.get(link);
+    if (!proxies) throw new Error(`no proxy for link ${link}`);
+    return proxies.map((proxy) => Number(proxy.listen.split(":").pop()));
   }
 
-  get(name: string): Promise<ToxiproxyProxy> {
-    return this.client.get(name);
+  /** Every proxy of the link (one per node), as the API has them now. */
+  ofLink(link: string): Promise<ToxiproxyProxy[]> {
+    const proxies = this.byLink.get(link);
+    if (!proxies) throw new Error(`no proxy for link ${link}`);
+    return Promise.all(proxies.map((proxy) => this.client.get(proxy.name)));
+  }
+
+  /** Every link's proxy to one node. */
+  toNode(node: string): Promise<ToxiproxyProxy[]> {
+    if (!this.nodes.includes(node))
+      throw new Error(`no node ${node} (nodes: ${this.nodes.join(", ") || "none, one broker"})`);
+    return Promise.all([...this.byLink.keys()].map((link) => this.client.get(`${link}@${node}`)));
   }
 
   /** Heals every link: all toxics removed, every proxy enabled. */
@@ -43,7 +66,8 @@ export class LinkProxies {
   }
 
   async remove(): Promise<void> {
-    for (const name of this.proxies.keys()) await (await this.client.get(name)).remove().catch(() => {});
-    this.proxies.clear();
+    for (const proxy of [...this.byLink.values()].flat())
+      await (await this.client.get(proxy.name)).remove().catch(() => {});
+    this.byLink.clear();
   }
 }

@@ -56,6 +56,25 @@ export async function queueStats(broker: BrokerHandle, queue: string): Promise<Q
 }
 
 /**
+ * The node that leads a queue, as the management API says: a quorum queue's `leader`, or a classic queue's home
+ * `node` (it has no other copy). Undefined when the queue does not exist.
+ */
+export async function queueLeader(
+  broker: BrokerHandle,
+  queue: string,
+): Promise<{ leader: string; members: string[]; type: string } | undefined> {
+  const { url, res } = await queueRequest(broker, queue, "GET");
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`management API ${url}: HTTP ${res.status}`);
+  const q: unknown = await res.json();
+  if (!isJsonObject(q)) throw new Error(`management API ${url}: not a queue object`);
+  const leader = typeof q.leader === "string" ? q.leader : q.node;
+  if (typeof leader !== "string") throw new Error(`management API ${url}: the queue names no leader or node`);
+  const members = Array.isArray(q.members) ? q.members.filter((m) => typeof m === "string") : [leader];
+  return { leader, members, type: typeof q.type === "string" ? q.type : "unknown" };
+}
+
+/**
  * Counters are sampled and aggregated with a lag (a run once read "ack 9" of 12 ACKs the wire shows, from two
  * equal readings 1.2 s apart): wait until every queue's reading has stayed the same for `stableMs` and those in
  * `toDrain` are empty, or the time is up; return the last readings (undefined for a queue that does not exist).

@@ -8,8 +8,9 @@ import {
 } from "./container-broker.js";
 import { ExternalBrokerProvider } from "./external-broker-provider.js";
 import { LocalBrokerProvider } from "./local-broker-provider.js";
+import { LocalClusterProvider } from "./local-cluster-provider.js";
 
-export type BrokerChoice = "auto" | "container" | "local" | "external";
+export type BrokerChoice = "auto" | "container" | "local" | "external" | "cluster";
 
 /**
  * `auto`: the container when a Docker engine answers and a RabbitMQ image can be had, else the local node.
@@ -27,6 +28,7 @@ export async function pickBroker(
     return { provider: new ExternalBrokerProvider(opts.url), why: "asked for" };
   }
   if (choice === "local") return { provider: new LocalBrokerProvider(), why: "asked for" };
+  if (choice === "cluster") return { provider: new LocalClusterProvider(), why: "asked for" };
   const container = new RabbitMqContainerBroker();
   if (opts.image && opts.image !== OFFICIAL_IMAGE) container.withImage(opts.image);
   if (choice === "container") {

@@ -51,6 +51,8 @@ export function faultRecords(
     }
     const music = outcome.value.music;
     if (typeof music === "number") Object.assign(base, { music });
+    const node = outcome.value.node;
+    if (typeof node === "string") Object.assign(base, { node });
     const proof = nemesis.prove(
       {
         fault: invoke.f,

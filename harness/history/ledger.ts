@@ -20,6 +20,8 @@ export interface DeliveryAttempt {
   link: string;
   /** The tap's connection number. */
   connection: string;
+  /** The cluster node the connection went to ("node-2"), when the broker is a cluster. */
+  node?: string;
   /** ms since the run started (monotonic). */
   at: number;
   endedAt?: number;
@@ -64,6 +66,8 @@ export interface FaultRecord {
   attemptOutcome?: AttemptOutcome;
   /** The song a fault aimed at one (a poison job), by its music id. */
   music?: number;
+  /** The cluster node a node fault hit ("node-2"): the jobs delivered over its connections were held by it. */
+  node?: string;
   /** Landed (with what was seen), or why it cannot count. */
   proof: { landed: true; effect: string } | { landed: false; why: string };
 }

@@ -147,6 +147,7 @@ export function buildWireLedger(
           worker: workerIdOf(f.link) ?? f.link,
           link: f.link,
           connection: String(f.connection),
+          ...(lives.get(f.connection)?.node === undefined ? {} : { node: lives.get(f.connection)?.node }),
           at,
           redelivered: f.headers.redelivered === "true",
           deliveryCount: Number(f.headers["x-delivery-count"] ?? 0),

@@ -7,7 +7,11 @@ import { flap } from "./flap.js";
 import { freeze } from "./freeze.js";
 import { kill } from "./kill.js";
 import { latency } from "./latency.js";
+import { leaderCrash } from "./leader-crash.js";
 import type { Nemesis } from "./nemesis.js";
+import { nodeCrash } from "./node-crash.js";
+import { nodeCut } from "./node-cut.js";
+import { nodeFreeze } from "./node-freeze.js";
 import { partition } from "./partition.js";
 import { poisonJob } from "./poison-job.js";
 import { serverKill } from "./server-kill.js";
@@ -29,5 +33,9 @@ export const NEMESES: Readonly<Record<string, Nemesis>> = Object.fromEntries(
     serverStop,
     poisonJob,
     badResult,
+    nodeCrash,
+    leaderCrash,
+    nodeFreeze,
+    nodeCut,
   ].map((n) => [n.name, n]),
 );

@@ -29,7 +29,8 @@ export async function inject(
   await publishOnce(
     { host: broker.host, port: broker.stompPort, user: broker.user, password: broker.password },
     destination,
-    { ...headers, persistent: "true", [INJECTED]: kind },
+    // The product's queues are quorum queues (README): a SEND that names no type is refused as inequivalent.
+    { "x-queue-type": "quorum", ...headers, persistent: "true", [INJECTED]: kind },
     body,
   );
   return { published: what, job: frame?.job ?? null, music: frame?.music ?? null, effectAt: monotonicMs() };

@@ -17,7 +17,12 @@ export const latency: Nemesis = {
     const added = await addBothWays(target, ctx, "latency", "latency", asked);
     const { host, stompPort, user, password } = ctx.broker;
     const direct = await stompRoundTripMs(host, stompPort, user, password);
-    const slowed = await stompRoundTripMs("127.0.0.1", ctx.proxies.port(target.link), user, password);
+    const slowed = await stompRoundTripMs(
+      "127.0.0.1",
+      ctx.proxies.ports(target.link)[0] ?? 0,
+      user,
+      password,
+    );
     if (direct === undefined || slowed === undefined) return added;
     // A round trip crosses the toxic twice: once with CONNECT, once with CONNECTED.
     return { ...added, observedMs: Math.round((slowed - direct) / 2) };

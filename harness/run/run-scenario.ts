@@ -76,25 +76,39 @@ export const crashesBroker = (scenario: Scenario) => scenario.faults.some((f) =>
 export const brokerEnvOf = (scenario: Scenario): Record<string, number> =>
   Object.assign({}, ...scenario.faults.map((f) => NEMESES[f.fault]?.brokerEnv ?? {}));
 
-/** A scenario that kills the broker or changes its settings needs one of its own, never a shared one. */
+/**
+ * A scenario that kills the broker, changes its settings or needs a cluster needs a broker of its own, never a
+ * shared one.
+ */
 export const ownsBroker = (scenario: Scenario) =>
-  crashesBroker(scenario) || Object.keys(brokerEnvOf(scenario)).length > 0;
+  crashesBroker(scenario) || Object.keys(brokerEnvOf(scenario)).length > 0 || scenario.brokerNodes > 1;
 
-/** A broker of the run's own, stopped with it. */
+/**
+ * A broker of the run's own, stopped with it. A scenario that needs a cluster gets the local one under `auto`;
+ * a broker of fewer nodes than it needs is an environment error that says so.
+ */
 export async function startBroker(
   opts: Pick<RunOptions, "broker" | "brokerUrl" | "brokerImage">,
   log: Logger,
   cleanup: Cleanup,
+  nodesNeeded = 1,
 ): Promise<{ broker: BrokerHandle; why: string }> {
-  const { provider, why } = await pickBroker(
-    opts.broker,
-    { url: opts.brokerUrl, image: opts.brokerImage },
-    log,
-  );
-  log.info(`Harness: broker environment: ${provider.kind} (${why})`);
+  const choice = nodesNeeded > 1 && opts.broker === "auto" ? "cluster" : opts.broker;
+  if (nodesNeeded > 1 && choice !== "cluster" && choice !== "external")
+    throw new EnvironmentError(
+      `the scenario needs a ${nodesNeeded}-node cluster: use --broker cluster (local nodes) or --broker external with one URL per node`,
+    );
+  const { provider, why } = await pickBroker(choice, { url: opts.brokerUrl, image: opts.brokerImage }, log);
+  const reason = choice === opts.broker ? why : `auto: the scenario needs a ${nodesNeeded}-node cluster`;
+  log.info(`Harness: broker environment: ${provider.kind} (${reason})`);
   const broker = await provider.start(log);
   cleanup.add("broker", () => broker.stop());
-  return { broker, why };
+  const nodes = broker.nodes?.length ?? 1;
+  if (nodes < nodesNeeded)
+    throw new EnvironmentError(
+      `the scenario needs ${nodesNeeded} broker nodes; ${broker.description} has ${nodes}`,
+    );
+  return { broker, why: reason };
 }
 
 /**
@@ -144,7 +158,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const clock = new PhaseClock(origin);
   const brokerStarting = opts.sharedBroker
     ? Promise.resolve(opts.sharedBroker)
-    : startBroker(opts, log, cleanup);
+    : startBroker(opts, log, cleanup, scenario.brokerNodes);
   // While the broker's processes boot.
   const songsMade = makeSongs(scenario, seed, plan, opts.outDir);
   const [{ broker, why }, files] = await Promise.all([brokerStarting, songsMade]);
@@ -175,14 +189,26 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   const links = ["server", ...Array.from({ length: workers }, (_, i) => `worker-${i + 1}`)];
   const wire = opts.wireTap ? new WireLog(join(opts.outDir, "wire.jsonl")) : undefined;
   const upstreams = new Map<string, string>();
+  // One tap per link and node: what each process sent to each node, and what each node sent it.
+  const nodes = broker.nodes ?? [];
   for (const link of links) {
-    const tap = await wire?.tap(link, { host: broker.host, port: broker.stompPort });
-    upstreams.set(link, tap ? `127.0.0.1:${tap.port}` : `${broker.host}:${broker.stompPort}`);
+    for (const node of nodes.length > 0 ? nodes : [undefined]) {
+      const address = node ?? broker;
+      const tap = await wire?.tap(link, { host: address.host, port: address.stompPort }, node?.label);
+      upstreams.set(
+        `${link}@${node?.label}`,
+        tap ? `127.0.0.1:${tap.port}` : `${address.host}:${address.stompPort}`,
+      );
+    }
   }
   if (wire) cleanup.add("wire taps", () => wire.close());
   else
     log.warn("Harness: wire taps off (--wire-tap off): nothing to judge from, the verdict will be unknown");
-  await proxies.create(links, (link) => upstreams.get(link) ?? "");
+  await proxies.create(
+    links,
+    nodes.map((n) => n.label),
+    (link, node) => upstreams.get(`${link}@${node}`) ?? "",
+  );
   cleanup.add("link proxies", async () => {
     await proxies.heal();
     await proxies.remove();
@@ -195,7 +221,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
     runId,
     { data: join(work, "data"), events: eventsDir, traces: tracesDir },
     (line) => timeline.add(line),
-    (link) => proxies.port(link),
+    (link) => proxies.ports(link),
   );
   cleanup.add("cluster processes", () => cluster.stop());
   const prefix = cluster.settings.queuePrefix;

@@ -30,6 +30,8 @@ export interface Scenario {
   jobSeconds: [number, number];
   /** Failed attempts at a job the cluster is configured to allow before it dead-letters it (JOB_MAX_FAILURES). */
   deliveryLimit: number;
+  /** RabbitMQ nodes it needs: above 1, a cluster (`--broker cluster`, or an external one of as many nodes). */
+  brokerNodes: number;
   /** STOMP heart-beat (both directions), real milliseconds. */
   heartbeatMs: number;
   faults: FaultSpec[];

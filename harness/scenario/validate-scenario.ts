@@ -157,6 +157,7 @@ export function validateScenario(
     server: { kind: oneOf<ServerKind>(at("server.kind"), server.kind ?? "standard", SERVER_KINDS) },
     heartbeatMs: number(at("heartbeatMs"), raw.heartbeatMs ?? 2000, 1000, 60_000, true),
     deliveryLimit: number(at("deliveryLimit"), raw.deliveryLimit ?? 5, 1, 100, true),
+    brokerNodes: number(at("brokerNodes"), raw.brokerNodes ?? 1, 1, 5, true),
     faults: [],
     timeScale: number(at("timeScale"), raw.timeScale ?? 1, 0.0001, 10),
     budgetSeconds: number(at("budgetSeconds"), raw.budgetSeconds, 1, 1_000_000),

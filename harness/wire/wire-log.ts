@@ -35,9 +35,16 @@ export class WireLog {
     this.listeners.push(listener);
   }
 
-  /** A tap whose events go to this log; close() stops it. */
-  async tap(link: string, upstream: HostPort): Promise<WireTap> {
-    const tap = await WireTap.start(link, upstream, this.record, this.counter, (f) => this.onBefore?.(f));
+  /** A tap whose events go to this log (its connections' open events naming `node`, if given); close() stops it. */
+  async tap(link: string, upstream: HostPort, node?: string): Promise<WireTap> {
+    const tap = await WireTap.start(
+      link,
+      upstream,
+      this.record,
+      this.counter,
+      (f) => this.onBefore?.(f),
+      node,
+    );
     this.taps.push(tap);
     return tap;
   }
@@ -97,7 +104,7 @@ function isWireEvent(value: unknown): value is WireEvent {
   if (typeof value.link !== "string" || !isCount(value.connection) || !isTime(value.at)) return false;
   switch (value.kind) {
     case "open":
-      return true;
+      return !("node" in value) || typeof value.node === "string";
     case "close":
       return (
         "direction" in value &&

@@ -28,6 +28,8 @@ export interface ConnectionLife {
   openedAt: number;
   closedAt?: number;
   disconnected: boolean;
+  /** The cluster node it went to ("node-2"), when the broker is a cluster. */
+  node?: string;
 }
 
 export function connectionLives(wire: readonly WireEvent[]): Map<number, ConnectionLife> {
@@ -39,6 +41,7 @@ export function connectionLives(wire: readonly WireEvent[]): Map<number, Connect
         connection: e.connection,
         openedAt: e.at,
         disconnected: false,
+        ...(e.node === undefined ? {} : { node: e.node }),
       });
     else if (e.kind === "frame" && e.command === "DISCONNECT" && e.direction === "to-broker") {
       const life = lives.get(e.connection);

@@ -25,7 +25,8 @@ export interface WireRecord {
 
 export type WireEvent =
   | ({ kind: "frame" } & WireRecord)
-  | { kind: "open"; link: string; connection: number; at: number }
+  /** `node`: the cluster node the tap forwards to, when the broker is a cluster. */
+  | { kind: "open"; link: string; connection: number; at: number; node?: string }
   | {
       kind: "close";
       link: string;
@@ -65,6 +66,7 @@ export class WireTap {
     private upstream: HostPort,
     private readonly onEvent: (event: WireEvent) => void,
     private readonly counter: ConnectionCounter,
+    private readonly node: string | undefined,
     private readonly before: BeforeFrame | undefined,
   ) {
     server.on("connection", (client) => this.accept(client));
@@ -76,6 +78,7 @@ export class WireTap {
     onEvent: (event: WireEvent) => void,
     counter: ConnectionCounter = processWide,
     before?: BeforeFrame,
+    node?: string,
   ): Promise<WireTap> {
     // Paused until the upstream answers, so nothing is read that could not be passed on.
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
@@ -88,7 +91,7 @@ export class WireTap {
     });
     server.on("error", () => {}); // e.g. EMFILE on accept: the listener carries on, as Toxiproxy's does
     const { port } = server.address() as AddressInfo;
-    return new WireTap(server, port, link, upstream, onEvent, counter, before);
+    return new WireTap(server, port, link, upstream, onEvent, counter, node, before);
   }
 
   /** The broker came back on another port: new connections go there; open ones stay where they are. */
@@ -118,6 +121,7 @@ export class WireTap {
       this.onEvent,
       this.before,
       (gone) => this.connections.delete(gone),
+      this.node,
     );
     this.connections.add(connection);
   }
@@ -142,8 +146,9 @@ class TappedConnection {
     onEvent: (event: WireEvent) => void,
     before: BeforeFrame | undefined,
     onGone: (connection: TappedConnection) => void,
+    node: string | undefined,
   ) {
-    onEvent({ kind: "open", ...id, at: monotonicMs() });
+    onEvent({ kind: "open", ...id, ...(node === undefined ? {} : { node }), at: monotonicMs() });
     this.upstream = connect({ ...upstreamAddress, allowHalfOpen: true });
     // Frames go on as they come, not gathered by Nagle: the timing the processes see stays theirs.
     this.upstream.setNoDelay(true);

@@ -17,6 +17,11 @@ export interface LocalBrokerOptions {
   bootTimeoutMs?: number;
   /** Boot it again, on the same data and ports, when it dies by itself (npm start, npm run broker). */
   supervise?: boolean;
+  /**
+   * A node of a cluster on this machine: every node registers with one epmd (on this port, stopped by the
+   * cluster, not the node) and proves itself with one Erlang cookie.
+   */
+  cluster?: { epmdPort: number; cookie: string };
 }
 
 export interface BrokerEndpoint {
@@ -63,7 +68,8 @@ export class LocalBroker implements BrokerEndpoint {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), "encore-broker-"));
     mkdirSync(dir, { recursive: true });
     const { stomp, amqp, management, dist, epmd } = await brokerPorts(options.dir);
-    const broker = new LocalBroker(options, dir, ownsDir, stomp, amqp, management, dist, epmd);
+    const epmdPort = options.cluster?.epmdPort ?? epmd;
+    const broker = new LocalBroker(options, dir, ownsDir, stomp, amqp, management, dist, epmdPort);
     try {
       await broker.boot();
     } catch (error) {
@@ -155,7 +161,7 @@ export class LocalBroker implements BrokerEndpoint {
   }
 
   /** rabbitmqctl against this node; rejects with its output when it exits non-zero. */
-  private async ctl(args: readonly string[]): Promise<string> {
+  async ctl(args: readonly string[]): Promise<string> {
     const { execa } = await import("execa");
     const run = await execa(join(RABBITMQ_BIN, "rabbitmqctl"), ["-n", this.nodeName, ...args], {
       env: this.env(),
@@ -178,12 +184,26 @@ export class LocalBroker implements BrokerEndpoint {
     return parseQueueNames(await this.ctl(["eval", ELECT_LEADERLESS]));
   }
 
+  /** The nodes of this node's cluster that are running now, as rabbitmqctl cluster_status says. */
+  async runningNodes(): Promise<string[]> {
+    const printed = await this.ctl(["cluster_status", "--formatter", "json"]);
+    let status: unknown;
+    try {
+      status = JSON.parse(printed);
+    } catch {
+      throw new Error(`rabbitmqctl cluster_status printed no JSON: ${printed.slice(0, 200)}`);
+    }
+    const running =
+      typeof status === "object" && status !== null && "running_nodes" in status ? status.running_nodes : [];
+    return Array.isArray(running) ? running.filter((n): n is string => typeof n === "string") : [];
+  }
+
   /** Sets rabbit application settings at run time; they hold for channels opened afterwards, until a restart. */
   async setEnv(env: Readonly<Record<string, number>>): Promise<void> {
     await this.ctl(["eval", setEnvCall(env)]);
   }
 
-  private get nodeName(): string {
+  get nodeName(): string {
     return `encore-${this.stompPort}@localhost`;
   }
 
@@ -207,16 +227,36 @@ export class LocalBroker implements BrokerEndpoint {
     await this.signalGroup("SIGKILL", 5000);
     // The wrapper script can exit before beam.smp does, and epmd refuses to stop while a node is registered.
     if (group) await groupGone(group, 10_000);
-    for (let i = 0; i < 20; i++) {
-      const killed = spawnSync("epmd", ["-kill"], {
-        env: { ...process.env, ERL_EPMD_PORT: String(this.epmdPort) },
-        encoding: "utf8",
-      });
-      if (!/living nodes/i.test(`${killed.stdout}${killed.stderr}`)) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    if (!this.options.cluster) await stopEpmd(this.epmdPort);
     this.stopReaper();
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** SIGSTOP of the whole node (beam.smp and its helpers): it holds every socket and answers nothing. */
+  freeze(): boolean {
+    return this.signalNow("SIGSTOP");
+  }
+
+  /** SIGCONT after freeze(). */
+  resume(): boolean {
+    return this.signalNow("SIGCONT");
+  }
+
+  /** The node's running processes (the wrapper script, beam.smp, its port programs): its process group. */
+  get groupId(): number | undefined {
+    const child = this.child;
+    return child?.pid && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
+  private signalNow(signal: NodeJS.Signals): boolean {
+    const group = this.groupId;
+    if (!group) return false;
+    try {
+      process.kill(-group, signal);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async signalGroup(signal: NodeJS.Signals, waitMs: number): Promise<void> {
@@ -257,6 +297,9 @@ ${this.ownsDir ? `rm -rf '${this.dir}'` : ""}`;
 
   private writeConfig(): void {
     for (const sub of ["mnesia", "log", "home"]) mkdirSync(join(this.dir, sub), { recursive: true });
+    // Erlang reads the cookie from $HOME, and refuses one that others can read.
+    if (this.options.cluster && !existsSync(join(this.dir, "home", ".erlang.cookie")))
+      writeFileSync(join(this.dir, "home", ".erlang.cookie"), this.options.cluster.cookie, { mode: 0o400 });
     writeFileSync(
       join(this.dir, "rabbitmq.conf"),
       [
@@ -318,6 +361,18 @@ export function setEnvCall(env: Readonly<Record<string, number>>): string {
 /** The strings of rabbitmqctl eval's printed list, e.g. [ok,"a.jobs"]. */
 export function parseQueueNames(printed: string): string[] {
   return [...printed.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1] as string);
+}
+
+/** Stops the epmd on this port; it refuses while a node is registered, which a killed node stays for a moment. */
+export async function stopEpmd(port: number): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const killed = spawnSync("epmd", ["-kill"], {
+      env: { ...process.env, ERL_EPMD_PORT: String(port) },
+      encoding: "utf8",
+    });
+    if (!/living nodes/i.test(`${killed.stdout}${killed.stderr}`)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function groupGone(group: number, timeoutMs: number): Promise<void> {

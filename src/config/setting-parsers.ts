@@ -47,3 +47,17 @@ export const queueName: Parser<string> = (raw) => {
   if (!/^[A-Za-z0-9._-]+$/.test(raw)) throw new Error("expected letters, digits, '.', '_' or '-'");
   return raw;
 };
+
+/** "host:port,host:port" (a host may be [an IPv6 address]); empty: none. */
+export const addressList: Parser<{ host: string; port: number }[]> = (raw) => {
+  if (raw.trim() === "") return [];
+  return raw.split(",").map((item) => {
+    const match = /^\s*(\[[0-9A-Fa-f:.]+\]|[^:\s[\]]+):(\d+)\s*$/.exec(item);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535)
+      throw new Error(
+        `expected host:port items separated by commas, e.g. "10.0.0.1:61613,10.0.0.2:61613"; "${item.trim()}" is not one`,
+      );
+    return { host: (match[1] as string).replace(/^\[|\]$/g, ""), port };
+  });
+};

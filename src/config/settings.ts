@@ -1,5 +1,6 @@
 import { ENGINES } from "../audio/engines/index.js";
 import {
+  addressList,
   decimal,
   heartbeat,
   integer,
@@ -20,6 +21,8 @@ interface SettingSpec<T> {
   parse: Parser<T>;
   default: string;
   doc: string;
+  /** The value as its variable would say it, where String() would not. */
+  show?: (value: T) => string;
 }
 
 const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;
@@ -42,6 +45,14 @@ export const SETTINGS = {
     parse: integer(1, 65535),
     default: "61613",
     doc: "RabbitMQ STOMP port",
+  }),
+  brokerAddresses: spec({
+    env: "BROKER_ADDRESSES",
+    flag: "broker-addresses",
+    parse: addressList,
+    show: (list) => list.map((a) => `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`).join(","),
+    default: "",
+    doc: "the STOMP listeners of a RabbitMQ cluster, `host:port,host:port,…`, tried in turn: a lost or refused connection moves on to the next node (backoff after each round); when set, BROKER_HOST and BROKER_STOMP_PORT are not used",
   }),
   brokerUser: spec({
     env: "BROKER_USER",
@@ -340,7 +351,7 @@ export function settingsEnv(settings: Settings): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, s] of Object.entries(SETTINGS) as [SettingName, SettingSpec<unknown>][]) {
     const value = settings[name];
-    env[s.env] = Array.isArray(value) ? value.join(",") : String(value);
+    env[s.env] = s.show ? s.show(value) : Array.isArray(value) ? value.join(",") : String(value);
   }
   return env;
 }

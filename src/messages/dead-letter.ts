@@ -1,4 +1,5 @@
 import type { Delivery, StompLink } from "../stomp/link.js";
+import { QUORUM_QUEUE } from "./destinations.js";
 
 /** Headers the broker sets per delivery; they must not be copied into a new SEND. */
 const DELIVERY_HEADERS = new Set([
@@ -30,12 +31,11 @@ export async function deadLetter(
   reason: string,
   by: string,
 ): Promise<void> {
-  const kept = messageHeaders(delivery);
-  delete kept["x-queue-type"];
   await link.publish(
     queue,
     {
-      ...kept,
+      ...messageHeaders(delivery),
+      ...QUORUM_QUEUE,
       persistent: "true",
       "x-encore-reason": headerText(reason),
       "x-encore-dead-lettered-by": by,

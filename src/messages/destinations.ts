@@ -1,4 +1,4 @@
-/** Where messages go. Jobs sit in a quorum queue so redeliveries carry x-delivery-count. */
+/** Where messages go. Jobs sit in a quorum queue, so redeliveries carry x-delivery-count. */
 export function destinations(prefix: string) {
   return {
     jobs: `/queue/${prefix}.jobs`,
@@ -9,8 +9,11 @@ export function destinations(prefix: string) {
 }
 export type Destinations = ReturnType<typeof destinations>;
 
-/** Every SEND and SUBSCRIBE on the jobs queue must carry this, or RabbitMQ declares a classic queue. */
-export const JOB_QUEUE_ARGS = { "x-queue-type": "quorum" } as const;
+/**
+ * Every SEND and SUBSCRIBE on the job, result and dead-letter queues carries this, or RabbitMQ declares a classic
+ * queue: one node's, lost with it in a cluster. A quorum queue is replicated on every node of the cluster.
+ */
+export const QUORUM_QUEUE = { "x-queue-type": "quorum" } as const;
 
 /**
  * The epochs are a stream: a worker that (re)connects reads the last one at once (`x-stream-offset: last`), so a

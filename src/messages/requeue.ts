@@ -1,6 +1,6 @@
 import type { Delivery } from "../stomp/link.js";
 import { headerText, messageHeaders } from "./dead-letter.js";
-import { JOB_QUEUE_ARGS } from "./destinations.js";
+import { QUORUM_QUEUE } from "./destinations.js";
 import { FAILURES_HEADER } from "./job-message.js";
 
 /**
@@ -23,7 +23,7 @@ export async function requeueFailed(
     queue,
     {
       ...kept,
-      ...JOB_QUEUE_ARGS,
+      ...QUORUM_QUEUE,
       persistent: "true",
       [FAILURES_HEADER]: String(failures),
       "x-encore-last-failure": headerText(reason),

@@ -7,7 +7,7 @@ import { chunkCount, planChunks } from "../audio/split.js";
 import type { Settings } from "../config/settings.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
-import { type Destinations, EPOCH_STREAM_ARGS, JOB_QUEUE_ARGS } from "../messages/destinations.js";
+import { type Destinations, EPOCH_STREAM_ARGS, QUORUM_QUEUE } from "../messages/destinations.js";
 import { encodeJob } from "../messages/job-message.js";
 import type { StompLink } from "../stomp/link.js";
 import { extractTrace, injectTrace, inSpan, tracer } from "../tracing/tracing.js";
@@ -214,7 +214,7 @@ export class MusicService {
     job.published_at = publishedAt;
     await this.link.publish(
       this.queues.jobs,
-      { ...headers, ...injectTrace(inSpan(span)), ...JOB_QUEUE_ARGS, persistent: "true" },
+      { ...headers, ...injectTrace(inSpan(span)), ...QUORUM_QUEUE, persistent: "true" },
       body,
     );
     job.published = true;

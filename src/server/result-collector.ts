@@ -1,7 +1,7 @@
 import type { EventFields, EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
-import type { Destinations } from "../messages/destinations.js";
+import { type Destinations, QUORUM_QUEUE } from "../messages/destinations.js";
 import { MalformedMessageError } from "../messages/header-reader.js";
 import { parseResult, type ReceivedDone, type ReceivedResult } from "../messages/result-message.js";
 import { type Delivery, LinkClosedError, type StompLink } from "../stomp/link.js";
@@ -44,7 +44,7 @@ export class ResultCollector {
   start(): Promise<void> {
     return this.link.subscribe(
       this.queues.results,
-      { ack: "client-individual", "prefetch-count": "4" },
+      { ack: "client-individual", "prefetch-count": "4", ...QUORUM_QUEUE },
       (delivery) => this.enqueue(delivery),
     );
   }

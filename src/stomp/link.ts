@@ -10,9 +10,20 @@ import {
   StompSession,
 } from "./session.js";
 
+/** One broker node's STOMP listener. */
+export interface BrokerAddress {
+  host: string;
+  port: number;
+}
+
 export interface LinkOptions extends ConnectOptions {
   /** Who this link belongs to, for log lines: "Server", "Worker[5d52b7f]". */
   name: string;
+  /**
+   * The nodes of a cluster after host:port, in the order tried: a connection that fails or is lost moves on to
+   * the next one, round and round, and the backoff grows with each round that found none.
+   */
+  failover?: readonly BrokerAddress[];
   reconnectMinMs: number;
   reconnectMaxMs: number;
   log: Logger;
@@ -171,19 +182,28 @@ export class StompLink {
   }
 
   private async run(): Promise<void> {
+    const addresses = [
+      { host: this.options.host, port: this.options.port },
+      ...(this.options.failover ?? []),
+    ];
     let delay = this.options.reconnectMinMs;
     let failures = 0;
+    let next = 0;
     while (!this.closed) {
+      const address = addresses[next % addresses.length] as BrokerAddress;
       let session: StompSession;
       try {
-        session = await StompSession.connect(this.options);
+        session = await StompSession.connect({ ...this.options, ...address });
       } catch (error) {
         failures++;
+        next++;
         if (failures === 1 || failures % 10 === 0) {
           this.options.log.warn(
             `${this.options.name}: ${(error as Error).message}; retrying (attempt ${failures})`,
           );
         }
+        // The next node at once, until a whole round has failed.
+        if (next % addresses.length !== 0) continue;
         await this.sleep(delay + Math.floor(Math.random() * delay * 0.2));
         delay = Math.min(delay * 2, this.options.reconnectMaxMs);
         continue;
@@ -192,6 +212,8 @@ export class StompLink {
         await session.close();
         break;
       }
+      if (addresses.length > 1)
+        this.options.log.info(`${this.options.name}: connected to ${address.host}:${address.port}`);
       delay = this.options.reconnectMinMs;
       failures = 0;
       this.session = session;
@@ -201,6 +223,8 @@ export class StompLink {
       for (const listener of this.connectListeners) listener(session);
       const error = await lost;
       if (this.closed) break;
+      // The node may be gone: the next connection goes to the next one.
+      next++;
       this.options.log.warn(`${this.options.name}: connection lost (${error.message}); reconnecting`);
       for (const listener of this.lossListeners) listener(error);
       await this.sleep(delay);

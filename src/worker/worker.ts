@@ -5,7 +5,7 @@ import type { Settings } from "../config/settings.js";
 import { createEventLog, type EventLog } from "../events/event-log.js";
 import type { Logger } from "../log/logger.js";
 import { deadLetter } from "../messages/dead-letter.js";
-import { destinations, EPOCH_READ_ARGS, EPOCH_WAIT_MS, JOB_QUEUE_ARGS } from "../messages/destinations.js";
+import { destinations, EPOCH_READ_ARGS, EPOCH_WAIT_MS, QUORUM_QUEUE } from "../messages/destinations.js";
 import { parseJob, type ReceivedJob } from "../messages/job-message.js";
 import { requeueFailed } from "../messages/requeue.js";
 import { encodeResult, type ResultMessage } from "../messages/result-message.js";
@@ -71,7 +71,7 @@ export class Worker {
       }),
       this.link.subscribe(
         this.queues.jobs,
-        { ack: "client-individual", "prefetch-count": "1", ...JOB_QUEUE_ARGS },
+        { ack: "client-individual", "prefetch-count": "1", ...QUORUM_QUEUE },
         (d) => {
           // One that comes while stopping is left unacknowledged: the broker gives it back at the disconnect.
           this.busy = this.busy.then(() => (this.stopping ? undefined : this.onJob(d)));
@@ -316,7 +316,7 @@ export class Worker {
     const { headers, body } = encodeResult(result);
     await this.link.publish(
       this.queues.results,
-      { ...headers, ...injectTrace(context.active()), persistent: "true" },
+      { ...headers, ...injectTrace(context.active()), ...QUORUM_QUEUE, persistent: "true" },
       body,
     );
     this.events.record("result-published", ids);
@@ -394,7 +394,11 @@ export class Worker {
         reason,
         jobDigest: job.digest,
       });
-      await this.link.publish(this.queues.results, { ...failed.headers, persistent: "true" }, failed.body);
+      await this.link.publish(
+        this.queues.results,
+        { ...failed.headers, ...QUORUM_QUEUE, persistent: "true" },
+        failed.body,
+      );
       await deadLetter(this.link, this.queues.deadLetter, delivery, reason, this.name);
     });
   }

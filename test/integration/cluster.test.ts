@@ -8,7 +8,7 @@ import { decodeToPcm } from "../../src/audio/ffmpeg.js";
 import { decodeStems } from "../../src/audio/stem-codec.js";
 import { decodeWav } from "../../src/audio/wav.js";
 import { LocalBroker } from "../../src/broker/local-broker.js";
-import { destinations } from "../../src/messages/destinations.js";
+import { destinations, QUORUM_QUEUE } from "../../src/messages/destinations.js";
 import { encodeResult } from "../../src/messages/result-message.js";
 import { spawnEntry } from "../../src/process/spawn-entry.js";
 import { resultFile } from "../../src/server/mixdown.js";
@@ -125,7 +125,11 @@ describe("a song through the cluster", () => {
     });
     const link = new StompLink(linkOptions(cluster.settings, "Test", cluster.log));
     await link.start();
-    await link.publish(destinations(cluster.settings.queuePrefix).results, duplicate.headers, duplicate.body);
+    await link.publish(
+      destinations(cluster.settings.queuePrefix).results,
+      { ...duplicate.headers, ...QUORUM_QUEUE },
+      duplicate.body,
+    );
     await link.close();
     await waitFor("duplicate dropped", () => cluster.server.collector.counters.duplicates === 1);
     expect(
@@ -143,7 +147,7 @@ describe("a song through the cluster", () => {
     const link = new StompLink(linkOptions(cluster.settings, "Test", cluster.log));
     await link.start();
     const dead: Record<string, string>[] = [];
-    link.subscribe(queues.deadLetter, { ack: "client-individual" }, (d) => {
+    link.subscribe(queues.deadLetter, { ack: "client-individual", ...QUORUM_QUEUE }, (d) => {
       dead.push(d.headers);
       void d.ack();
     });
@@ -161,7 +165,7 @@ describe("a song through the cluster", () => {
     );
     await link.publish(
       queues.results,
-      { "encore-type": "job-done", "job-id": "abc", persistent: "true" },
+      { "encore-type": "job-done", "job-id": "abc", ...QUORUM_QUEUE, persistent: "true" },
       Buffer.from("junk"),
     );
     await waitFor("two dead letters", () => dead.length >= 2, 20_000);

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeSong } from "../../src/audio/demo-song.js";
-import { destinations } from "../../src/messages/destinations.js";
+import { destinations, QUORUM_QUEUE } from "../../src/messages/destinations.js";
 import { FAILURES_HEADER } from "../../src/messages/job-message.js";
 import type { Headers } from "../../src/stomp/session.js";
 import { brokerFixture } from "../support/broker-fixture.js";
@@ -54,7 +54,7 @@ describe("the limit on a job's failures", () => {
     fx.defer(() => link.close());
     await link.start();
     const dead: Headers[] = [];
-    await link.subscribe(queues.deadLetter, { ack: "client-individual" }, (d) => {
+    await link.subscribe(queues.deadLetter, { ack: "client-individual", ...QUORUM_QUEUE }, (d) => {
       dead.push(d.headers);
       void d.ack();
     });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { publishOnce } from "../../harness/client/stomp-publisher.js";
 import { LocalBroker, parseQueueNames } from "../../src/broker/local-broker.js";
 import { createLogger } from "../../src/log/logger.js";
-import { JOB_QUEUE_ARGS } from "../../src/messages/destinations.js";
+import { QUORUM_QUEUE } from "../../src/messages/destinations.js";
 import { encoreProcesses } from "../support/stray-processes.js";
 import { testLink } from "../support/test-link.js";
 import { waitFor } from "../support/wait-for.js";
@@ -68,7 +68,7 @@ async function drain(broker: LocalBroker, queue: string, expected: number): Prom
   const link = testLink(broker);
   await link.start();
   const got: string[] = [];
-  await link.subscribe(queue, { ack: "auto", ...JOB_QUEUE_ARGS }, (d) => got.push(d.body.toString()));
+  await link.subscribe(queue, { ack: "auto", ...QUORUM_QUEUE }, (d) => got.push(d.body.toString()));
   await waitFor(`${expected} messages on ${queue}`, () => got.length >= expected, 20_000);
   await link.close();
   return got;
@@ -88,7 +88,7 @@ describe("LocalBroker on a data dir of its own", () => {
     user: b.user,
     password: b.password,
   });
-  const quorum = { ...JOB_QUEUE_ARGS, persistent: "true" };
+  const quorum = { ...QUORUM_QUEUE, persistent: "true" };
 
   it("starts again on the same ports, node and queues after a stop", async () => {
     dir = mkdtempSync(join(tmpdir(), "encore-kept-broker-"));

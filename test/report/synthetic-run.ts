@@ -242,6 +242,7 @@ function scenario(name: string, description: string, healthy: number, unhealthy 
     jobSeconds: [50, 50],
     heartbeatMs: 1000,
     deliveryLimit: 5,
+    brokerNodes: 1,
     faults: [],
     timeScale: 0.02,
     budgetSeconds: 500,

@@ -1,5 +1,5 @@
 import type { LocalBroker } from "../../src/broker/local-broker.js";
-import { destinations, JOB_QUEUE_ARGS } from "../../src/messages/destinations.js";
+import { destinations, QUORUM_QUEUE } from "../../src/messages/destinations.js";
 import type { StompLink } from "../../src/stomp/link.js";
 import type { TestCluster } from "./test-cluster.js";
 import { testLink } from "./test-link.js";
@@ -18,7 +18,7 @@ export async function swallowJobs(
   await link.start();
   await link.subscribe(
     destinations(of.settings.queuePrefix).jobs,
-    { ack: "client-individual", "prefetch-count": "1", ...JOB_QUEUE_ARGS },
+    { ack: "client-individual", "prefetch-count": "1", ...QUORUM_QUEUE },
     (delivery) => {
       ids.push(delivery.headers["job-id"] ?? "?");
       delivery.ack().catch(() => {});

@@ -1,4 +1,4 @@
-import { JOB_QUEUE_ARGS } from "../../src/messages/destinations.js";
+import { QUORUM_QUEUE } from "../../src/messages/destinations.js";
 import { encodeJob } from "../../src/messages/job-message.js";
 import type { StompLink } from "../../src/stomp/link.js";
 
@@ -25,5 +25,5 @@ export async function publishWholeJob(
     publishedAt: Date.now(),
     samples,
   });
-  await link.publish(jobsQueue, { ...headers, ...JOB_QUEUE_ARGS, persistent: "true" }, body);
+  await link.publish(jobsQueue, { ...headers, ...QUORUM_QUEUE, persistent: "true" }, body);
 }
