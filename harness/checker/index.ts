@@ -4,6 +4,7 @@ import { brokerOracle } from "./broker-oracle.js";
 import type { Checker } from "./checker.js";
 import { confirmedBeforeAck } from "./confirmed-before-ack.js";
 import { detection } from "./detection.js";
+import { failover } from "./failover.js";
 import { faultsLanded } from "./faults-landed.js";
 import { historyComplete } from "./history-complete.js";
 import { liveness } from "./liveness.js";
@@ -26,6 +27,7 @@ export const CHECKERS: readonly Checker[] = [
   detection,
   faultsLanded,
   servesAfterHeal,
+  failover,
   historyComplete,
   selfReport,
 ];

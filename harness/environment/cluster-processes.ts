@@ -32,6 +32,7 @@ const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, st
     env: { JOB_MAX_FAILURES: "1000", JOB_MAX_DELIVERIES: "1000" },
   },
   "ignores-reset": { script: faulty("ignores-reset-worker.ts") },
+  "classic-jobs": { script: faulty("classic-jobs-worker.ts") },
 };
 
 const SERVER_KINDS: Record<ServerKind, { script: string; freshDataEachStart?: boolean }> = {
@@ -43,6 +44,7 @@ const SERVER_KINDS: Record<ServerKind, { script: string; freshDataEachStart?: bo
   // Keeps nothing across a restart, as a server holding its state in memory would.
   "memory-only": { script: cliEntry("server"), freshDataEachStart: true },
   "trusts-job-id": { script: faulty("trusts-job-id-server.ts") },
+  "classic-jobs": { script: faulty("classic-jobs-server.ts") },
 };
 
 /** The product's processes as the harness runs them: real server and worker processes, each with its events file. */

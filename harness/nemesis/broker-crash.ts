@@ -14,6 +14,7 @@ export const brokerCrash: Nemesis = {
   name: "broker-crash",
   summary: "kill -9 the broker; restart it on the same data when healed",
   redelivers: true,
+  forgetsCounters: "all",
   chaos: { targets: "broker", triggers: ["result-sent", "job-ack"], forSeconds: [20, 60] },
   describe: () => "Simulating broker crash. kill -9 RabbitMQ.",
   inject: async (_target, ctx) => {

@@ -15,6 +15,8 @@ export const leaderCrash: Nemesis = {
   name: "leader-crash",
   summary: "kill -9 the node that leads the job queue (asked of the management API); restart it when healed",
   redelivers: true,
+  needs: "holding-job",
+  forgetsCounters: "node",
   boundMs: clusterFailoverBoundMs,
   describe: () => "Simulating node crash. kill -9 the RabbitMQ node that leads the job queue.",
   async inject(_target, ctx) {

@@ -90,6 +90,11 @@ export interface Nemesis {
    * broker of its own, set so before the cluster starts.
    */
   readonly brokerEnv?: Readonly<Record<string, number>>;
+  /**
+   * What it takes from the management API's counters: "all" (the whole broker restarted: they count from then),
+   * or "node" (a node died: what its channels counted, deliveries to its consumers too, is gone with it).
+   */
+  readonly forgetsCounters?: "all" | "node";
   /** How seeded chaos may draw it; a nemesis without it is never drawn. */
   readonly chaos?: ChaosSpec;
   /** A fault that acts on a frame (a poison copy of a job) must be fired by one of these wire events. */

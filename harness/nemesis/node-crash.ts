@@ -13,6 +13,8 @@ export const nodeCrash: Nemesis = {
   name: "node-crash",
   summary: "kill -9 one node of the cluster (params.node); restart it on its data when healed",
   redelivers: true,
+  needs: "holding-job",
+  forgetsCounters: "node",
   boundMs: (heartbeatMs) => clusterFailoverBoundMs(heartbeatMs),
   describe: () => "Simulating node crash. kill -9 one RabbitMQ node.",
   inject: async (_target, ctx) => crashNode(nodeParam(ctx)),

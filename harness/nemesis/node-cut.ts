@@ -15,6 +15,7 @@ export const nodeCut: Nemesis = {
   name: "node-cut",
   summary: "cut every client's link to one node of the cluster (params.node); the node runs on",
   redelivers: true,
+  needs: "holding-job",
   boundMs: clusterFailoverBoundMs,
   describe: () => "Simulating network cut. Every client's link to one RabbitMQ node is down.",
   async inject(_target, ctx) {

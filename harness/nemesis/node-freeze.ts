@@ -21,6 +21,7 @@ export const nodeFreeze: Nemesis = {
   name: "node-freeze",
   summary: "SIGSTOP one node of the cluster (params.node); SIGCONT when healed",
   redelivers: true,
+  needs: "holding-job",
   boundMs: clusterFailoverBoundMs,
   describe: () => "Simulating node freeze. SIGSTOP one RabbitMQ node.",
   async inject(_target, ctx): Promise<OpValue> {

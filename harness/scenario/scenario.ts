@@ -52,6 +52,7 @@ export const WORKER_KINDS = [
   "stop-after-nack",
   "no-delivery-limit",
   "ignores-reset",
+  "classic-jobs",
 ] as const;
 export type WorkerKind = (typeof WORKER_KINDS)[number];
 
@@ -64,6 +65,7 @@ export const SERVER_KINDS = [
   "requeues-duplicates",
   "memory-only",
   "trusts-job-id",
+  "classic-jobs",
 ] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 

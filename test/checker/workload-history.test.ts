@@ -1,30 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { Verdict } from "../../harness/checker/checker.js";
-import { CHECKERS } from "../../harness/checker/index.js";
 import { INJECTED } from "../../harness/nemesis/injected-message.js";
-import { checkInput, judge, type Recordings, readRecordings } from "../../harness/run/judge-run.js";
+import { type Recordings, readRecordings } from "../../harness/run/judge-run.js";
 import type { WireFrame } from "../../harness/wire/wire-query.js";
+import { fixture, frames, judged, NOT_OUTPUT } from "../support/recorded-run.js";
 
 /**
  * Two real recorded runs of the workload scenarios on the local broker, with one defect edited into each
  * record at a time: reset-mid-song (song a reset mid-song, song b after) and poison-job (a poison copy of
  * song a's first job, dead-lettered by a worker after 5 NACKs; songs b and c finish).
  */
-const fixture = (name: string) => new URL(`../fixtures/runs/${name}`, import.meta.url).pathname;
-const NOT_OUTPUT = CHECKERS.filter((c) => c.name !== "output-oracle");
-
-async function judged(
-  name: string,
-  edit: (r: Recordings) => void = () => {},
-): Promise<Record<string, Verdict>> {
-  const recordings = readRecordings(fixture(name));
-  edit(recordings);
-  const verdicts = await judge(checkInput(recordings), NOT_OUTPUT);
-  return Object.fromEntries(verdicts.map((v) => [v.check, v]));
-}
-
-const frames = (r: Recordings) => r.wire.filter((e): e is WireFrame => e.kind === "frame");
-
 describe("reset-mid-song, as recorded and edited", () => {
   it("passes every check as recorded", async () => {
     const v = await judged("reset-mid-song");
