@@ -99,7 +99,12 @@ export function detections(input: CheckInput): Detection[] {
       const nemesis = NEMESES[fault.fault];
       const boundMs =
         nemesis?.redelivers && nemesis.boundMs
-          ? Math.round(nemesis.boundMs(input.scenario.heartbeatMs) + slackMs(input))
+          ? Math.round(
+              nemesis.boundMs(
+                input.scenario.heartbeatMs,
+                fault.healedAt === undefined ? undefined : fault.healedAt - fault.at,
+              ) + slackMs(input),
+            )
           : null;
       const base = {
         fault: fault.fault,

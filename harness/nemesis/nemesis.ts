@@ -73,8 +73,11 @@ export interface Nemesis {
   readonly silences?: true;
   /** What a delivery attempt cut short by this fault is called in the ledger. */
   readonly attemptOutcome?: "crashed" | "frozen" | "cut-off";
-  /** How long the broker may take to notice the fault, given the heart-beat (ms), before the machine's slack. */
-  boundMs?(heartbeatMs: number): number;
+  /**
+   * How long the broker may take to notice the fault, given the heart-beat (ms) and, once it was healed, how
+   * long after it landed (ms), before the machine's slack.
+   */
+  boundMs?(heartbeatMs: number, healedAfterMs?: number): number;
   /** The timeline line for people, in the original's words where it had them. */
   describe(targets: readonly FaultTarget[]): string;
   /**

@@ -6,6 +6,9 @@ import { type Nemesis, NotLanded, provenByOperation } from "./nemesis.js";
 import { clusterFailoverBoundMs } from "./node-crash.js";
 import { processState } from "./process-state.js";
 
+/** The longest a silent Erlang node goes unnoticed by the others at the default net_ticktime of 60 s. */
+const NODE_DOWN_AFTER_MS = 75_000;
+
 /** Whether every process of the group is stopped (state T), as /proc shows it. */
 const allStopped = (group: number) => {
   const states = groupMembers(group).map(processState);
@@ -22,7 +25,11 @@ export const nodeFreeze: Nemesis = {
   summary: "SIGSTOP one node of the cluster (params.node); SIGCONT when healed",
   redelivers: true,
   needs: "holding-job",
-  boundMs: clusterFailoverBoundMs,
+  // The queue hands back what a consumer on the stopped node held only once that node is back, or once the
+  // others declare it down: Erlang's net_ticktime, 60 s by default, declares a silent node down after 45–75 s.
+  boundMs: (heartbeatMs, healedAfterMs) =>
+    Math.min(healedAfterMs ?? Number.POSITIVE_INFINITY, NODE_DOWN_AFTER_MS) +
+    clusterFailoverBoundMs(heartbeatMs),
   describe: () => "Simulating node freeze. SIGSTOP one RabbitMQ node.",
   async inject(_target, ctx): Promise<OpValue> {
     const node = nodeParam(ctx);

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../log/logger.js";
 import { groupRuns } from "../process/proc-stat.js";
-import { brokerPorts } from "./broker-ports.js";
+import { type BrokerPorts, brokerPorts } from "./broker-ports.js";
 import { portIsFree } from "./free-port.js";
 import { waitForStomp } from "./stomp-probe.js";
 
@@ -22,6 +22,8 @@ export interface LocalBrokerOptions {
    * cluster, not the node) and proves itself with one Erlang cookie.
    */
   cluster?: { epmdPort: number; cookie: string };
+  /** Ports chosen by the caller (a cluster picks every node's at once, so no two nodes pick the same one). */
+  ports?: BrokerPorts;
 }
 
 export interface BrokerEndpoint {
@@ -67,7 +69,7 @@ export class LocalBroker implements BrokerEndpoint {
     const ownsDir = options.dir === undefined;
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), "encore-broker-"));
     mkdirSync(dir, { recursive: true });
-    const { stomp, amqp, management, dist, epmd } = await brokerPorts(options.dir);
+    const { stomp, amqp, management, dist, epmd } = options.ports ?? (await brokerPorts(options.dir));
     const epmdPort = options.cluster?.epmdPort ?? epmd;
     const broker = new LocalBroker(options, dir, ownsDir, stomp, amqp, management, dist, epmdPort);
     try {
@@ -112,7 +114,9 @@ export class LocalBroker implements BrokerEndpoint {
     });
     this.child = child;
     child.once("exit", (code, signal) => {
-      this.exitReason = `rabbitmq-server exited before it was ready (code ${code}, signal ${signal}); see ${this.dir}/log`;
+      // The folder may be removed with the node: its last words go into the error.
+      const tail = readFileSync(this.logFile, "utf8").trim().split("\n").slice(-8).join("\n");
+      this.exitReason = `rabbitmq-server exited before it was ready (code ${code}, signal ${signal}); the end of its log:\n${tail}`;
     });
     this.startReaper(child.pid as number);
     const started = Date.now();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../log/logger.js";
-import { freePort } from "./free-port.js";
+import { freePorts } from "./free-port.js";
 import { LocalBroker, stopEpmd } from "./local-broker.js";
 import { waitForStomp } from "./stomp-probe.js";
 
@@ -28,10 +28,18 @@ export class LocalCluster {
     const { log } = options;
     const size = options.size ?? 3;
     const started = Date.now();
-    const shared = { epmdPort: await freePort(), cookie: randomBytes(20).toString("hex") };
-    const booting = Array.from({ length: size }, () =>
-      LocalBroker.start({ log, cluster: shared, bootTimeoutMs: options.bootTimeoutMs }),
-    );
+    // Every port at once: nodes picking theirs side by side could be handed the same one.
+    const [epmd = 0, ...ports] = await freePorts(1 + 4 * size);
+    const shared = { epmdPort: epmd, cookie: randomBytes(20).toString("hex") };
+    const booting = Array.from({ length: size }, (_, i) => {
+      const [stomp = 0, amqp = 0, management = 0, dist = 0] = ports.slice(4 * i, 4 * i + 4);
+      return LocalBroker.start({
+        log,
+        cluster: shared,
+        ports: { stomp, amqp, management, dist, epmd },
+        bootTimeoutMs: options.bootTimeoutMs,
+      });
+    });
     const settled = await Promise.allSettled(booting);
     const nodes = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const cluster = new LocalCluster(nodes, shared.epmdPort, 0);
@@ -64,6 +72,16 @@ export class LocalCluster {
         nodes.map((n) => `${n.nodeName} (STOMP ${n.stompPort})`).join(", "),
     );
     return new LocalCluster(nodes, shared.epmdPort, bootMs);
+  }
+
+  /** The management UI (any node's shows the whole cluster). */
+  get managementUrl(): string {
+    return (this.nodes[0] as LocalBroker).managementUrl;
+  }
+
+  /** Every node's STOMP listener, as BROKER_ADDRESSES says them. */
+  get addresses(): string {
+    return this.nodes.map((n) => `${n.host}:${n.stompPort}`).join(",");
   }
 
   /** Stops every node (a frozen one too), then their epmd. Safe to call twice. */

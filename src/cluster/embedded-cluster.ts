@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { LocalBroker } from "../broker/local-broker.js";
+import { LocalCluster } from "../broker/local-cluster.js";
 import { loadSettings, type Settings, settingsEnv } from "../config/settings.js";
 import type { Logger } from "../log/logger.js";
 import { forwardLines } from "../process/forward-output.js";
@@ -15,6 +16,7 @@ export class EmbeddedCluster {
   private constructor(
     readonly settings: Settings,
     readonly url: string,
+    /** The broker node, or the first node of the cluster (BROKER_NODES above 1). */
     readonly broker: LocalBroker,
     private readonly stopParts: () => Promise<void>,
   ) {}
@@ -25,12 +27,16 @@ export class EmbeddedCluster {
     write: (line: string) => void,
   ): Promise<EmbeddedCluster> {
     const first = loadSettings(argv);
+    const cluster =
+      first.brokerNodes > 1 ? await LocalCluster.start({ log, size: first.brokerNodes }) : undefined;
     // Beside the server's data: a restart of npm start finds the jobs the server's ledger says it sent.
-    const broker = await LocalBroker.start({ log, dir: resolve(first.dataDir, "broker"), supervise: true });
+    const broker =
+      cluster?.nodes[0] ??
+      (await LocalBroker.start({ log, dir: resolve(first.dataDir, "broker"), supervise: true }));
+    const stopBroker = () => (cluster ? cluster.stop() : broker.stop());
     try {
       const settings = loadSettings(argv, process.env, {
-        brokerHost: broker.host,
-        brokerStompPort: String(broker.stompPort),
+        brokerAddresses: cluster?.addresses ?? `${broker.host}:${broker.stompPort}`,
         // The original splits into one chunk per worker unless told otherwise.
         splitChunks: process.env.SPLIT_CHUNKS ?? String(first.workersHealthy + first.workersUnhealthy || 1),
       });
@@ -45,7 +51,7 @@ export class EmbeddedCluster {
       const stopParts = async () => {
         await fleet.stop();
         await stopChild(server);
-        await broker.stop();
+        await stopBroker();
       };
       const url = `http://${settings.serverHost}:${settings.serverPort}`;
       try {
@@ -56,7 +62,7 @@ export class EmbeddedCluster {
       }
       return new EmbeddedCluster(settings, url, broker, stopParts);
     } catch (error) {
-      await broker.stop();
+      await stopBroker();
       throw error;
     }
   }

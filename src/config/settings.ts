@@ -54,6 +54,13 @@ export const SETTINGS = {
     default: "",
     doc: "the STOMP listeners of a RabbitMQ cluster, `host:port,host:port,…`, tried in turn: a lost or refused connection moves on to the next node (backoff after each round); when set, BROKER_HOST and BROKER_STOMP_PORT are not used",
   }),
+  brokerNodes: spec({
+    env: "BROKER_NODES",
+    flag: "broker-nodes",
+    parse: integer(1, 5),
+    default: "1",
+    doc: "nodes of the private RabbitMQ that `npm start` and `npm run broker` run: above 1, a cluster of that many local nodes (its data in a temp folder, not kept), and every node is given to the server and workers as BROKER_ADDRESSES",
+  }),
   brokerUser: spec({
     env: "BROKER_USER",
     flag: "broker-user",

@@ -1,4 +1,6 @@
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../src/broker/free-port.js";
 import { LocalBroker } from "../../src/broker/local-broker.js";
 import type { Logger } from "../../src/log/logger.js";
 import { type Delivery, StompLink } from "../../src/stomp/link.js";
@@ -123,4 +125,69 @@ describe("the STOMP transport on a real RabbitMQ", () => {
       await broker.setEnv({ max_message_size: 128 * 1024 * 1024 });
     }
   }, 30_000);
+});
+
+/** A TCP relay to the broker that keeps its sockets, so a test can drop them: a cluster node gone, to the client. */
+async function relay(): Promise<{
+  port: number;
+  accepted: () => number;
+  drop(): void;
+  close(): Promise<void>;
+}> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((client) => {
+    accepted++;
+    const upstream = connect({ host: broker.host, port: broker.stompPort });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("error", () => {});
+      s.on("close", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    accepted: () => accepted,
+    drop: () => {
+      for (const s of sockets) s.destroy();
+    },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe("a link to a cluster's nodes", () => {
+  it("moves on from an address that refuses to the next, and from a lost connection to the one after", async () => {
+    const [a, b] = [await relay(), await relay()];
+    const link = new StompLink({
+      ...connectOptions([0, 0]),
+      port: await freePort(),
+      failover: [
+        { host: "127.0.0.1", port: a.port },
+        { host: "127.0.0.1", port: b.port },
+      ],
+      name: "Test",
+      reconnectMinMs: 50,
+      reconnectMaxMs: 200,
+      log: quiet,
+    });
+    try {
+      await link.start();
+      expect([a.accepted(), b.accepted()]).toEqual([1, 0]);
+      a.drop();
+      await waitFor("a connection through b", () => b.accepted() === 1 && link.connected);
+      expect(a.accepted()).toBe(1);
+      await link.publish("/queue/failover-test", { persistent: "true" }, "after the failover");
+    } finally {
+      await link.close();
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 20_000);
 });

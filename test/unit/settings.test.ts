@@ -36,6 +36,12 @@ describe("settings", () => {
     [[], { CHUNK_SECONDS: "0" }, /CHUNK_SECONDS="0"/],
     [[], { MAX_CHUNK_SECONDS: "120" }, /MAX_CHUNK_SECONDS="120": expected a number from 1 to 90/],
     [[], { QUEUE_PREFIX: "a b" }, /QUEUE_PREFIX="a b"/],
+    [
+      [],
+      { BROKER_ADDRESSES: "10.0.0.1:61613,10.0.0.2" },
+      /BROKER_ADDRESSES="10.0.0.1:61613,10.0.0.2": expected host:port items .*; "10.0.0.2" is not one/,
+    ],
+    [[], { BROKER_ADDRESSES: "a:0" }, /BROKER_ADDRESSES="a:0": .*"a:0" is not one/],
     [["--no-such-flag", "1"], {}, /unknown flag --no-such-flag/],
     [["--count"], {}, /--count needs a value/],
     [["stray"], {}, /unexpected argument "stray"/],
@@ -49,8 +55,21 @@ describe("settings", () => {
     expect(() => loadSettings(argv, env)).toThrow(message);
   });
 
+  it("reads a cluster's addresses in order, an IPv6 one in brackets", () => {
+    const s = loadSettings(["--broker-addresses", "rabbit-a:61613, rabbit-b:61614,[::1]:61615"], {});
+    expect(s.brokerAddresses).toEqual([
+      { host: "rabbit-a", port: 61613 },
+      { host: "rabbit-b", port: 61614 },
+      { host: "::1", port: 61615 },
+    ]);
+    expect(loadSettings([], {}).brokerAddresses).toEqual([]);
+  });
+
   it("hands every setting to a child process unchanged", () => {
-    const s = loadSettings(["--heartbeat", "2000,2000", "--split-mode", "seconds"], {});
+    const s = loadSettings(
+      ["--heartbeat", "2000,2000", "--split-mode", "seconds", "--broker-addresses", "a:1,[::1]:2"],
+      {},
+    );
     expect(loadSettings([], settingsEnv(s))).toEqual(s);
   });
 });
