@@ -214,8 +214,8 @@ export class StompLink {
       }
       if (addresses.length > 1)
         this.options.log.info(`${this.options.name}: connected to ${address.host}:${address.port}`);
-      delay = this.options.reconnectMinMs;
       failures = 0;
+      const connectedAt = Date.now();
       this.session = session;
       const lost = new Promise<Error>((resolve) => session.onDeath(resolve));
       this.subscribed.set(session, Promise.all(this.subscriptions.map((sub) => this.attach(session, sub))));
@@ -227,6 +227,13 @@ export class StompLink {
       next++;
       this.options.log.warn(`${this.options.name}: connection lost (${error.message}); reconnecting`);
       for (const listener of this.lossListeners) listener(error);
+      // Only a connection that lived starts the backoff over: one the broker ends at once (a subscription it
+      // refuses, say) would otherwise be made again and again at the shortest delay (seen: 3518 connections in
+      // 80 s from 6 workers whose queue's only node was gone).
+      delay =
+        Date.now() - connectedAt >= this.options.reconnectMaxMs
+          ? this.options.reconnectMinMs
+          : Math.min(delay * 2, this.options.reconnectMaxMs);
       await this.sleep(delay);
     }
   }

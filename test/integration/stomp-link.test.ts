@@ -190,4 +190,28 @@ describe("a link to a cluster's nodes", () => {
       await Promise.all([a.close(), b.close()]);
     }
   }, 20_000);
+
+  it("backs off from a broker that ends every connection at once, instead of reconnecting at the shortest delay", async () => {
+    const a = await relay();
+    const link = new StompLink({
+      ...connectOptions([0, 0]),
+      port: a.port,
+      name: "Test",
+      reconnectMinMs: 50,
+      reconnectMaxMs: 800,
+      log: quiet,
+    });
+    try {
+      await link.start();
+      // RabbitMQ ends the connection with an ERROR for a destination it does not know: every connection dies young.
+      void link.subscribe("/nonsense/destination", {}, () => {});
+      await new Promise((r) => setTimeout(r, 3000));
+      // At the shortest delay it would be about 3000 / 50 = 60 connections; backing off to 800 ms, under 10.
+      expect(a.accepted()).toBeLessThan(12);
+      expect(a.accepted()).toBeGreaterThan(2);
+    } finally {
+      await link.close();
+      await a.close();
+    }
+  }, 20_000);
 });
