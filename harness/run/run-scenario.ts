@@ -10,7 +10,7 @@ import { WorkloadRunner } from "../client/workload.js";
 import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import { ClusterProcesses } from "../environment/cluster-processes.js";
 import { LinkProxies } from "../environment/link-proxies.js";
-import { deleteQueues, settledQueueStats } from "../environment/management-api.js";
+import { awaitReplicated, deleteQueues, settledQueueStats } from "../environment/management-api.js";
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
 import { startToxiproxy } from "../environment/toxiproxy-provider.js";
 import { OperationLog } from "../history/operations.js";
@@ -237,6 +237,9 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   await cluster.startServer();
   await cluster.startWorkers(scenario, plan);
   if (wire) await awaitSubscriptions(jobsSubscribed, links.slice(1), log);
+  if (broker.nodes)
+    for (const line of await awaitReplicated(broker, [`${prefix}.jobs`, `${prefix}.results`]))
+      log.info(`Harness: cluster: ${line}`);
   clock.lap("server and workers up");
   // RabbitMQ 3.10 may bring a quorum queue killed -9 within about a second of its creation back leaderless and
   // empty (measured: 13 of 13 kills 10–881 ms after, 0 of 16 kills 1.1–2.8 s after). That is the broker's defect,

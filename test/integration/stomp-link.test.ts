@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/broker/free-port.js";
 import { LocalBroker } from "../../src/broker/local-broker.js";
 import type { Logger } from "../../src/log/logger.js";
-import { type Delivery, StompLink } from "../../src/stomp/link.js";
+import { type Delivery, type LinkOptions, StompLink } from "../../src/stomp/link.js";
 import { BrokerRefusedError, ConnectionLostError, StompSession } from "../../src/stomp/session.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -20,15 +20,19 @@ const connectOptions = (heartbeat: [number, number]) => ({
   receiptTimeoutMs: 5000,
 });
 
-/** A reconnecting link with fast retries and no heart-beats. */
-async function startedLink(): Promise<StompLink> {
-  const link = new StompLink({
+/** A reconnecting link with fast retries and no heart-beats, to the broker unless told otherwise. */
+const linkTo = (options: Partial<LinkOptions> = {}) =>
+  new StompLink({
     ...connectOptions([0, 0]),
     name: "Test",
     reconnectMinMs: 50,
     reconnectMaxMs: 200,
     log: quiet,
+    ...options,
   });
+
+async function startedLink(): Promise<StompLink> {
+  const link = linkTo();
   await link.start();
   return link;
 }
@@ -166,17 +170,12 @@ async function relay(): Promise<{
 describe("a link to a cluster's nodes", () => {
   it("moves on from an address that refuses to the next, and from a lost connection to the one after", async () => {
     const [a, b] = [await relay(), await relay()];
-    const link = new StompLink({
-      ...connectOptions([0, 0]),
+    const link = linkTo({
       port: await freePort(),
       failover: [
         { host: "127.0.0.1", port: a.port },
         { host: "127.0.0.1", port: b.port },
       ],
-      name: "Test",
-      reconnectMinMs: 50,
-      reconnectMaxMs: 200,
-      log: quiet,
     });
     try {
       await link.start();
@@ -193,14 +192,7 @@ describe("a link to a cluster's nodes", () => {
 
   it("backs off from a broker that ends every connection at once, instead of reconnecting at the shortest delay", async () => {
     const a = await relay();
-    const link = new StompLink({
-      ...connectOptions([0, 0]),
-      port: a.port,
-      name: "Test",
-      reconnectMinMs: 50,
-      reconnectMaxMs: 800,
-      log: quiet,
-    });
+    const link = linkTo({ port: a.port, reconnectMaxMs: 800 });
     try {
       await link.start();
       // RabbitMQ ends the connection with an ERROR for a destination it does not know: every connection dies young.
