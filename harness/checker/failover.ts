@@ -15,7 +15,8 @@ interface Failover {
 
 /**
  * Per landed node fault (a cluster node killed, frozen or cut off): every client that had a connection to that
- * node must be connected again (the broker's CONNECTED on a later connection of its link) before the run ends,
+ * node must be connected to another node (the broker's CONNECTED on a later connection of its link) before the
+ * run ends,
  * and the jobs they held are taken back (the detection check's measure). Figures: how long each took.
  */
 export const failover: Checker = {
@@ -36,7 +37,14 @@ export const failover: Checker = {
       const cut = openAt(input.wire, at - 1).filter((c) => c.node === fault.node);
       return [...new Set(cut.map((c) => c.link))].map((link): Failover => {
         const next = lives
-          .filter((c) => c.link === link && c.openedAt >= at - 1 && connectedAt.has(c.connection))
+          // Another node: a client that waits for its own node to come back has not failed over.
+          .filter(
+            (c) =>
+              c.link === link &&
+              c.openedAt >= at - 1 &&
+              c.node !== fault.node &&
+              connectedAt.has(c.connection),
+          )
           .sort((a, b) => (connectedAt.get(a.connection) ?? 0) - (connectedAt.get(b.connection) ?? 0))[0];
         const back = next && connectedAt.get(next.connection);
         return {
@@ -60,7 +68,7 @@ export const failover: Checker = {
     return {
       status: stranded.length === 0 ? "pass" : "fail",
       summary: first
-        ? `${first.link} lost ${first.node} (${first.fault}) and never connected again`
+        ? `${first.link} lost ${first.node} (${first.fault}) and never connected to another node`
         : failovers.length === 0
           ? `${nodeFaults.map((f) => `${f.fault} of ${f.node}`).join(", ")}: no client was connected to it`
           : `${failovers.length} clients of ${[...new Set(failovers.map((f) => f.node))].join(", ")} connected again within ${slowest} ms (${failovers.map((f) => `${f.link} → ${f.to} ${f.reconnectedMs} ms`).join(", ")})` +

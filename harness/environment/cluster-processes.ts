@@ -33,6 +33,7 @@ const WORKER_KINDS: Record<WorkerKind, { script: string; env?: Record<string, st
   },
   "ignores-reset": { script: faulty("ignores-reset-worker.ts") },
   "classic-jobs": { script: faulty("classic-jobs-worker.ts") },
+  "first-node-only": { script: faulty("first-node-only-worker.ts") },
 };
 
 const SERVER_KINDS: Record<ServerKind, { script: string; freshDataEachStart?: boolean }> = {

@@ -33,8 +33,9 @@ export class LocalClusterProvider implements BrokerProvider {
         down.delete(broker);
       },
       freeze: () => {
-        down.add(broker);
-        return broker.freeze();
+        const stopped = broker.freeze();
+        if (stopped) down.add(broker);
+        return stopped;
       },
       resume: () => {
         const resumed = broker.resume();

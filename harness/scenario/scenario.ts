@@ -53,6 +53,7 @@ export const WORKER_KINDS = [
   "no-delivery-limit",
   "ignores-reset",
   "classic-jobs",
+  "first-node-only",
 ] as const;
 export type WorkerKind = (typeof WORKER_KINDS)[number];
 

@@ -34,7 +34,7 @@ describe("node-restart-3, as recorded and edited", () => {
       );
     });
     expect(v.failover.status).toBe("fail");
-    expect(v.failover.summary).toBe("worker-5 lost node-3 (node-crash) and never connected again");
+    expect(v.failover.summary).toBe("worker-5 lost node-3 (node-crash) and never connected to another node");
   });
 
   it("without the node's death on record, deliver 12 of 12 + 3 redeliveries is a fail", async () => {

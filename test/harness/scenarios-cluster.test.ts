@@ -45,4 +45,14 @@ describe("cluster scenarios", () => {
     expect(verdict("liveness")?.summary).toMatch(/not done within/);
     expect(run.output).toContain(`replay: npm run scenario node-loss-3 -- ${flags.join(" ")}`);
   }, 400_000);
+
+  it("node-loss-3 with workers that keep only their first node: failover names the ones left behind", async () => {
+    const run = await runScenarioCli(["node-loss-3", "--seed", "7", "--worker-kind", "first-node-only"]);
+    expect(run.code, run.output).toBe(1);
+    const failover = run.report().checks.find((c) => c.check === "failover");
+    expect(failover?.ok).toBe(false);
+    expect(failover?.summary).toMatch(
+      /^worker-\d lost node-\d \(leader-crash\) and never connected to another node$/,
+    );
+  }, 300_000);
 });
