@@ -1,5 +1,9 @@
 import { Toxiproxy, type Proxy as ToxiproxyProxy } from "toxiproxy-node-client";
 
+/** A proxy's name: its link's, and with a cluster the node it goes to (`worker-1@node-2`). */
+export const proxyName = (link: string, node: string | undefined) =>
+  node === undefined ? link : `${link}@${node}`;
+
 /**
  * One Toxiproxy proxy per STOMP link (`server`, `worker-1`, …) and broker node, so a fault can hit one link, or
  * one link's way to one node. Processes connect to their proxies' ports instead of the broker's; each proxy
@@ -28,7 +32,7 @@ export class LinkProxies {
       for (const node of nodes.length > 0 ? nodes : [undefined]) {
         made.push(
           await this.client.createProxy({
-            name: node === undefined ? link : `${link}@${node}`,
+            name: proxyName(link, node),
             listen: "127.0.0.1:0",
             upstream: upstream(link, node),
             enabled: true,
@@ -57,7 +61,7 @@ export class LinkProxies {
   toNode(node: string): Promise<ToxiproxyProxy[]> {
     if (!this.nodes.includes(node))
       throw new Error(`no node ${node} (nodes: ${this.nodes.join(", ") || "none, one broker"})`);
-    return Promise.all([...this.byLink.keys()].map((link) => this.client.get(`${link}@${node}`)));
+    return Promise.all([...this.byLink.keys()].map((link) => this.client.get(proxyName(link, node))));
   }
 
   /** Heals every link: all toxics removed, every proxy enabled. */

@@ -143,11 +143,12 @@ export function buildWireLedger(
     } else if (f.command === "MESSAGE" && job !== undefined && f.headers.ack) {
       const ackKey = `${f.connection}/${f.headers.ack}`;
       if (destination === queues.jobs) {
+        const node = lives.get(f.connection)?.node;
         const attempt: DeliveryAttempt = {
           worker: workerIdOf(f.link) ?? f.link,
           link: f.link,
           connection: String(f.connection),
-          ...(lives.get(f.connection)?.node === undefined ? {} : { node: lives.get(f.connection)?.node }),
+          ...(node === undefined ? {} : { node }),
           at,
           redelivered: f.headers.redelivered === "true",
           deliveryCount: Number(f.headers["x-delivery-count"] ?? 0),

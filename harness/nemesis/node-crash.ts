@@ -5,6 +5,13 @@ import type { Nemesis } from "./nemesis.js";
 export const NODE_CLOSE_WITHIN_MS = 2000;
 
 /**
+ * How long a job held over a lost node may take to be handed out again: the client notices within two
+ * heart-beats, reconnects to the next node within a second (RECONNECT_MAX_MS in the harness) and subscribes,
+ * and a queue whose leader was on the node needs an election first (Raft: a few seconds).
+ */
+export const clusterFailoverBoundMs = (heartbeatMs: number) => 3 * heartbeatMs + 10_000;
+
+/**
  * kill -9 of one cluster node (params.node, 1-based), restarted on its data when healed. Its clients must fail
  * over to the other nodes, and the quorum queues keep every confirmed message on the majority left. Proven on
  * the wire: every client connection to that node closed at once.
@@ -15,16 +22,9 @@ export const nodeCrash: Nemesis = {
   redelivers: true,
   needs: "holding-job",
   forgetsCounters: "node",
-  boundMs: (heartbeatMs) => clusterFailoverBoundMs(heartbeatMs),
+  boundMs: clusterFailoverBoundMs,
   describe: () => "Simulating node crash. kill -9 one RabbitMQ node.",
   inject: async (_target, ctx) => crashNode(nodeParam(ctx)),
   heal: async (_target, ctx) => restartNode(nodeParam(ctx)),
   prove: (fault, wire) => provenOnNode(fault, wire, "kill -9", NODE_CLOSE_WITHIN_MS, false),
 };
-
-/**
- * How long a job held over a lost node may take to be handed out again: the client notices within two
- * heart-beats, reconnects to the next node within a second (RECONNECT_MAX_MS in the harness) and subscribes,
- * and a queue whose leader was on the node needs an election first (Raft: a few seconds).
- */
-export const clusterFailoverBoundMs = (heartbeatMs: number) => 3 * heartbeatMs + 10_000;

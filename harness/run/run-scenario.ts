@@ -9,7 +9,7 @@ import { downloadOutputs } from "../client/song-client.js";
 import { WorkloadRunner } from "../client/workload.js";
 import { type BrokerHandle, EnvironmentError } from "../environment/broker-environment.js";
 import { ClusterProcesses } from "../environment/cluster-processes.js";
-import { LinkProxies } from "../environment/link-proxies.js";
+import { LinkProxies, proxyName } from "../environment/link-proxies.js";
 import { awaitReplicated, deleteQueues, settledQueueStats } from "../environment/management-api.js";
 import { type BrokerChoice, pickBroker } from "../environment/pick-broker.js";
 import { startToxiproxy } from "../environment/toxiproxy-provider.js";
@@ -196,7 +196,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
       const address = node ?? broker;
       const tap = await wire?.tap(link, { host: address.host, port: address.stompPort }, node?.label);
       upstreams.set(
-        `${link}@${node?.label}`,
+        proxyName(link, node?.label),
         tap ? `127.0.0.1:${tap.port}` : `${address.host}:${address.stompPort}`,
       );
     }
@@ -207,7 +207,7 @@ export async function runScenario(opts: RunOptions): Promise<RunRecord> {
   await proxies.create(
     links,
     nodes.map((n) => n.label),
-    (link, node) => upstreams.get(`${link}@${node}`) ?? "",
+    (link, node) => upstreams.get(proxyName(link, node)) ?? "",
   );
   cleanup.add("link proxies", async () => {
     await proxies.heal();
