@@ -39,8 +39,11 @@ describe("cluster scenarios", () => {
     expect(run.code, run.output).toBe(1);
     const verdict = (n: string) => run.report().checks.find((c) => c.check === n);
     expect(verdict("none-lost")?.ok).toBe(false);
+    // How the chunk is lost depends on what the dead node held when it went: the job itself (no result ever
+    // made), or, in one run of six, results that reached the broker while the server, its job SENDs to the dead
+    // queue unconfirmed, ACKed none of them before the budget ran out.
     expect(verdict("none-lost")?.summary).toMatch(
-      /Job\[\d+\] \(chunk \d+\): no result ever reached the broker: it is lost/,
+      /Job\[\d+\] \(chunk \d+\): (no result ever reached the broker: it is lost|\d+ results reached the broker, the server ACKed none)/,
     );
     expect(verdict("liveness")?.summary).toMatch(/not done within/);
     expect(run.output).toContain(`replay: npm run scenario node-loss-3 -- ${flags.join(" ")}`);
